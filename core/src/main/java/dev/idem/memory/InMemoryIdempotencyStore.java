@@ -1,0 +1,208 @@
+package dev.idem.memory;
+
+import dev.idem.spi.ClaimRequest;
+import dev.idem.spi.ClaimResult;
+import dev.idem.spi.CompleteRequest;
+import dev.idem.spi.CompleteResult;
+import dev.idem.spi.ExtendResult;
+import dev.idem.spi.IdempotencyRecord;
+import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.RecordStatus;
+import dev.idem.spi.StoreCapabilities;
+
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A thread-safe store in this JVM's heap: the embedded default, and the reference the
+ * contract suite compares backends against.
+ *
+ * <p>Warning: records live only as long as the process and are not shared between processes,
+ * so it protects against duplicates within one JVM only. Use it for tests, for single-instance
+ * tools, and as a fallback; use a backend module for anything that runs on several instances.
+ *
+ * <p>Each operation runs inside {@link ConcurrentHashMap#compute}, which makes it atomic per
+ * key. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
+ * later claim never reuses a token. Time comes from the {@link Clock} given to the builder, so
+ * tests can move it forward instead of sleeping.
+ */
+public final class InMemoryIdempotencyStore implements IdempotencyStore {
+
+    /** Keys are held as Java strings, so the limit only guards against runaway input. */
+    private static final int MAX_KEY_BYTES = 64 * 1024;
+
+    private final Clock clock;
+    private final int maxResultBytes;
+    private final ConcurrentHashMap<String, IdempotencyRecord> records = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> lastTokens = new ConcurrentHashMap<>();
+
+    private InMemoryIdempotencyStore(Clock clock, int maxResultBytes) {
+        this.clock = clock;
+        this.maxResultBytes = maxResultBytes;
+    }
+
+    /** Creates a store on the system clock. */
+    public static InMemoryIdempotencyStore create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ClaimResult claim(ClaimRequest request) {
+        long now = clock.millis();
+        ClaimResult[] outcome = new ClaimResult[1];
+
+        records.compute(request.key(), (key, current) -> {
+            if (current != null && !current.isExpiredAt(now)) {
+                boolean takeover = current.isLeaseOverAt(now) && fingerprintsMatch(current.fingerprint(), request.fingerprint());
+                if (!takeover) {
+                    outcome[0] = current.isCompleted()
+                            ? new ClaimResult.Completed(current, now)
+                            : new ClaimResult.InProgress(current, now);
+                    return current;
+                }
+            }
+
+            long token = lastTokens.merge(key, 1L, Long::sum);
+            long leaseExpiresAt = now + request.leaseMillis();
+            boolean takeover = current != null && !current.isExpiredAt(now);
+            outcome[0] = new ClaimResult.Acquired(token, leaseExpiresAt, now, takeover);
+            return IdempotencyRecord.inProgress(key, token, leaseExpiresAt, request.expiresAt(now),
+                    request.fingerprint(), now, request.owner());
+        });
+        return outcome[0];
+    }
+
+    @Override
+    public CompleteResult complete(CompleteRequest request) {
+        long now = clock.millis();
+        CompleteResult[] outcome = new CompleteResult[1];
+
+        records.compute(request.key(), (key, current) -> {
+            if (!isHeldBy(current, request.fencingToken(), now)) {
+                outcome[0] = new CompleteResult.Rejected(live(current, now));
+                return current;
+            }
+            long expiresAt = now + request.retentionMillis();
+            outcome[0] = new CompleteResult.Stored(expiresAt, now);
+            return current.completed(request.result().clone(), now, expiresAt);
+        });
+        return outcome[0];
+    }
+
+    @Override
+    public boolean release(String key, long fencingToken) {
+        long now = clock.millis();
+        boolean[] released = new boolean[1];
+
+        records.computeIfPresent(key, (k, current) -> {
+            if (!isHeldBy(current, fencingToken, now)) {
+                return current;
+            }
+            released[0] = true;
+            return null;
+        });
+        return released[0];
+    }
+
+    @Override
+    public ExtendResult extend(String key, long fencingToken, long leaseMillis) {
+        long now = clock.millis();
+        ExtendResult[] outcome = new ExtendResult[1];
+
+        records.compute(key, (k, current) -> {
+            if (!isHeldBy(current, fencingToken, now)) {
+                outcome[0] = new ExtendResult.Rejected(live(current, now));
+                return current;
+            }
+            long leaseExpiresAt = now + leaseMillis;
+            outcome[0] = new ExtendResult.Extended(leaseExpiresAt, now);
+            return new IdempotencyRecord(k, RecordStatus.IN_PROGRESS, fencingToken, leaseExpiresAt,
+                    Math.max(current.expiresAt(), leaseExpiresAt), current.fingerprint(), null,
+                    current.createdAt(), 0L, current.owner());
+        });
+        return outcome[0];
+    }
+
+    @Override
+    public Optional<IdempotencyRecord> get(String key) {
+        Objects.requireNonNull(key, "key");
+        return Optional.ofNullable(live(records.get(key), clock.millis()));
+    }
+
+    @Override
+    public int purgeExpired(int limit) {
+        long now = clock.millis();
+        int purged = 0;
+
+        Iterator<Map.Entry<String, IdempotencyRecord>> entries = records.entrySet().iterator();
+        while (entries.hasNext() && purged < limit) {
+            Map.Entry<String, IdempotencyRecord> entry = entries.next();
+            if (entry.getValue().isExpiredAt(now) && records.remove(entry.getKey(), entry.getValue())) {
+                purged++;
+            }
+        }
+        return purged;
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return new StoreCapabilities("memory", MAX_KEY_BYTES, maxResultBytes, false, false);
+    }
+
+    /** The number of records held, expired ones included until purged. */
+    public int size() {
+        return records.size();
+    }
+
+    private static boolean isHeldBy(IdempotencyRecord record, long fencingToken, long now) {
+        return record != null
+                && !record.isExpiredAt(now)
+                && record.status() == RecordStatus.IN_PROGRESS
+                && record.fencingToken() == fencingToken;
+    }
+
+    private static IdempotencyRecord live(IdempotencyRecord record, long now) {
+        return record == null || record.isExpiredAt(now) ? null : record;
+    }
+
+    private static boolean fingerprintsMatch(String stored, String requested) {
+        return stored == null || requested == null || stored.equals(requested);
+    }
+
+    /** Builds an in-memory store. */
+    public static final class Builder {
+
+        private Clock clock = Clock.systemUTC();
+        private int maxResultBytes = 16 * 1024 * 1024;
+
+        private Builder() {
+        }
+
+        /** The clock that decides leases and expiry; tests pass a clock they can move. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The largest encoded result accepted, 16 MiB by default. */
+        public Builder maxResultBytes(int maxResultBytes) {
+            if (maxResultBytes <= 0) {
+                throw new IllegalArgumentException("maxResultBytes must be positive, got " + maxResultBytes);
+            }
+            this.maxResultBytes = maxResultBytes;
+            return this;
+        }
+
+        public InMemoryIdempotencyStore build() {
+            return new InMemoryIdempotencyStore(clock, maxResultBytes);
+        }
+    }
+}
