@@ -670,6 +670,9 @@ public final class Idem {
                 }
             }
             case ResultEnvelope.NULL -> {
+                if (envelope.length != 1) {
+                    throw corrupt(storageKey, tag);
+                }
                 return null;
             }
             case ResultEnvelope.FAILURE -> {
@@ -680,10 +683,13 @@ public final class Idem {
                 throw new ReplayedFailureException(storageKey, type, message);
             }
             case ResultEnvelope.NOT_STORED -> throw new ResultNotStoredException(storageKey, ResultEnvelope.text(envelope));
-            default -> throw new CorruptRecordException(backend, "replay", storageKey, "the stored result does not"
-                    + " start with a known tag (found " + tag + "). It was not written by Idem; delete the record or"
-                    + " use another namespace.");
+            default -> throw corrupt(storageKey, tag);
         }
+    }
+
+    private CorruptRecordException corrupt(String storageKey, int tag) {
+        return new CorruptRecordException(backend, "replay", storageKey, "the stored result is not in Idem's format"
+                + " (first byte " + tag + "). It was not written by Idem; delete the record or use another namespace.");
     }
 
     @SuppressWarnings("unchecked")
