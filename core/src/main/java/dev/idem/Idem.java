@@ -142,12 +142,12 @@ public final class Idem {
         return new Idem(this, Objects.requireNonNull(lease, "lease"));
     }
 
-    /** The store this instance writes to. */
+    /** Returns the store this instance writes to. */
     public IdempotencyStore store() {
         return store;
     }
 
-    /** The namespace that prefixes every key. */
+    /** Returns the namespace that prefixes every key. */
     public String namespace() {
         return keys.namespace();
     }
@@ -167,7 +167,7 @@ public final class Idem {
      * @param payload the request, fingerprinted so that a reused key with another payload is
      *                rejected; {@code null} skips the check
      * @param type    the result type, used to decode replays
-     * @throws InFlightException            when another call holds the key and the policy fails fast
+     * @throws InFlightException            when another call has claimed the key and the policy fails fast
      * @throws FingerprintMismatchException when the key was used with a different payload
      * @throws LeaseLostException           when the action outlived its lease and another call took over
      * @throws ReplayedFailureException     when the first call's failure was stored as final
@@ -229,8 +229,8 @@ public final class Idem {
             }
 
             if (result instanceof ClaimResult.Acquired acquired) {
-                Lease held = newLease(storageKey, acquired);
-                return runAndComplete(held, fingerprint, codec, action);
+                Lease heldLease = newLease(storageKey, acquired);
+                return runAndComplete(heldLease, fingerprint, codec, action);
             }
             if (result instanceof ClaimResult.Completed completed) {
                 return replay(storageKey, completed, codec);
@@ -285,30 +285,30 @@ public final class Idem {
     }
 
     private <T, E extends Exception> Execution<T> runAndComplete(
-            Lease held, String fingerprint, ResultCodec<T> codec, LeasedAction<T, E> action) throws E {
+            Lease heldLease, String fingerprint, ResultCodec<T> codec, LeasedAction<T, E> action) throws E {
         T value;
         try {
-            value = action.run(held);
+            value = action.run(heldLease);
         } catch (Exception | Error failure) {
-            handleActionFailure(held, failure);
+            handleActionFailure(heldLease, failure);
             throw failure;
         }
 
-        Encoded encoded = encodeForStorage(held.key(), value, codec);
+        Encoded encoded = encodeForStorage(heldLease.key(), value, codec);
         try {
-            completeOrThrow(held, encoded.envelope(), fingerprint);
+            completeOrThrow(heldLease, encoded.envelope(), fingerprint);
         } catch (BackendException e) {
             if (backendFailure != BackendFailurePolicy.FAIL_OPEN) {
                 throw e;
             }
             log.warn("[{}] {} failed to record the result for key {}; returning it anyway because the policy fails"
                     + " open, and a duplicate may run the action again after the lease ends", namespace(), backend,
-                    held.key(), e);
-            emit(IdempotencyEventType.FAIL_OPEN, held.key(), held.fencingToken(), System.nanoTime(), e);
-            return new Execution<>(value, Source.EXECUTED_UNPROTECTED, held.key(), held.fencingToken());
+                    heldLease.key(), e);
+            emit(IdempotencyEventType.FAIL_OPEN, heldLease.key(), heldLease.fencingToken(), System.nanoTime(), e);
+            return new Execution<>(value, Source.EXECUTED_UNPROTECTED, heldLease.key(), heldLease.fencingToken());
         }
         encoded.throwIfNotStored();
-        return new Execution<>(value, Source.EXECUTED, held.key(), held.fencingToken());
+        return new Execution<>(value, Source.EXECUTED, heldLease.key(), heldLease.fencingToken());
     }
 
     private <T, E extends Exception> Execution<T> runUnprotected(
@@ -321,12 +321,12 @@ public final class Idem {
         return new Execution<>(value, Source.EXECUTED_UNPROTECTED, storageKey, 0);
     }
 
-    private void handleActionFailure(Lease held, Throwable failure) {
+    private void handleActionFailure(Lease heldLease, Throwable failure) {
         if (this.failure.isFinal(failure)) {
             try {
-                completeOrThrow(held, ResultEnvelope.failure(failure), null);
-                emit(IdempotencyEventType.FAILURE_STORED, held.key(), held.fencingToken(), System.nanoTime(), null);
-                log.debug("[{}] stored final failure {} for key {}", namespace(), failure.getClass().getName(), held.key());
+                completeOrThrow(heldLease, ResultEnvelope.failure(failure), null);
+                emit(IdempotencyEventType.FAILURE_STORED, heldLease.key(), heldLease.fencingToken(), System.nanoTime(), null);
+                log.debug("[{}] stored final failure {} for key {}", namespace(), failure.getClass().getName(), heldLease.key());
             } catch (RuntimeException storeFailure) {
                 failure.addSuppressed(storeFailure);
             }
@@ -334,40 +334,40 @@ public final class Idem {
         }
 
         try {
-            release(held);
+            release(heldLease);
         } catch (RuntimeException releaseFailure) {
             // The action's own exception matters more; the claim ends with its lease anyway.
             failure.addSuppressed(releaseFailure);
             log.warn("[{}] could not release key {} after the action failed; it stays claimed until its lease"
-                    + " ends at {}", namespace(), held.key(), held.expiresAt(), releaseFailure);
+                    + " ends at {}", namespace(), heldLease.key(), heldLease.expiresAt(), releaseFailure);
         }
     }
 
-    private void completeOrThrow(Lease held, byte[] envelope, String fingerprint) {
+    private void completeOrThrow(Lease heldLease, byte[] envelope, String fingerprint) {
         long started = System.nanoTime();
         CompleteResult result;
         try {
-            result = store.complete(new CompleteRequest(held.key(), held.fencingToken(), envelope, retentionMillis));
+            result = store.complete(new CompleteRequest(heldLease.key(), heldLease.fencingToken(), envelope, retentionMillis));
         } catch (BackendException e) {
-            emit(IdempotencyEventType.BACKEND_ERROR, held.key(), held.fencingToken(), started, e);
-            throw new BackendException(backend, "complete", held.key(), "the action ran but its result was not"
-                    + " recorded; a duplicate can run it again after the lease ends at " + held.expiresAt()
+            emit(IdempotencyEventType.BACKEND_ERROR, heldLease.key(), heldLease.fencingToken(), started, e);
+            throw new BackendException(backend, "complete", heldLease.key(), "the action ran but its result was not"
+                    + " recorded; a duplicate can run it again after the lease ends at " + heldLease.expiresAt()
                     + ". Cause: " + e.getMessage(), e);
         }
 
         if (result instanceof CompleteResult.Stored stored) {
-            emit(IdempotencyEventType.COMPLETED, held.key(), held.fencingToken(), started, null);
+            emit(IdempotencyEventType.COMPLETED, heldLease.key(), heldLease.fencingToken(), started, null);
             if (cache != null && ResultEnvelope.tag(envelope) != ResultEnvelope.FAILURE) {
-                cache.put(held.key(), envelope, fingerprint, held.fencingToken(), stored.expiresAt(), stored.now());
+                cache.put(heldLease.key(), envelope, fingerprint, heldLease.fencingToken(), stored.expiresAt(), stored.now());
             }
             return;
         }
 
         IdempotencyRecord current = ((CompleteResult.Rejected) result).current();
-        LeaseLostException lost = new LeaseLostException(held.key(), "complete", held.fencingToken(), describe(current));
-        emit(IdempotencyEventType.LEASE_LOST, held.key(), held.fencingToken(), started, lost);
-        log.warn("[{}] lease lost on complete for key {}: token {} no longer holds it (found {})",
-                namespace(), held.key(), held.fencingToken(), describe(current));
+        LeaseLostException lost = new LeaseLostException(heldLease.key(), "complete", heldLease.fencingToken(), describe(current));
+        emit(IdempotencyEventType.LEASE_LOST, heldLease.key(), heldLease.fencingToken(), started, lost);
+        log.warn("[{}] complete rejected for key {}: lease lost, fencing token {} was replaced (found {})",
+                namespace(), heldLease.key(), heldLease.fencingToken(), describe(current));
         throw lost;
     }
 
@@ -429,7 +429,7 @@ public final class Idem {
     }
 
     /**
-     * Stores the action's result for a held lease, so that duplicates replay it.
+     * Stores the action's result for a heldLease lease, so that duplicates replay it.
      *
      * @throws LeaseLostException       when the lease was taken over or the record expired
      * @throws ResultTooLargeException  when the encoded result exceeds the limit (the record is
@@ -478,7 +478,7 @@ public final class Idem {
     }
 
     /**
-     * Releases a held lease so that a retry may claim the key and run the action. A lease that
+     * Releases a heldLease lease so that a retry may claim the key and run the action. A lease that
      * was already lost is left alone and reported with {@code false}.
      *
      * @throws BackendException when the backend failed; the claim then ends with its lease
@@ -503,7 +503,7 @@ public final class Idem {
     }
 
     /**
-     * Extends a held lease to {@code duration} from now.
+     * Extends a heldLease lease to {@code duration} from now.
      *
      * @throws LeaseLostException when the lease was taken over or the record expired
      * @throws BackendException   when the backend failed
@@ -528,7 +528,7 @@ public final class Idem {
         IdempotencyRecord current = ((ExtendResult.Rejected) result).current();
         LeaseLostException lost = new LeaseLostException(lease.key(), "extend", lease.fencingToken(), describe(current));
         emit(IdempotencyEventType.LEASE_LOST, lease.key(), lease.fencingToken(), started, lost);
-        log.warn("[{}] lease lost on extend for key {}: token {} no longer holds it", namespace(), lease.key(),
+        log.warn("[{}] extend rejected for key {}: lease lost, fencing token {} was replaced", namespace(), lease.key(),
                 lease.fencingToken());
         throw lost;
     }
@@ -615,8 +615,8 @@ public final class Idem {
 
     /**
      * An encoded result. A result that cannot be encoded or is too large becomes a "not stored"
-     * envelope, so that the record still completes and the action does not run again; the
-     * exception that tells the caller is thrown only after the completion is written.
+     * envelope, so that the record still completes and the action does not run again. The
+     * exception for the caller is thrown only after the completion is written.
      */
     private record Encoded(byte[] envelope, IdempotencyException notStored) {
 
