@@ -148,7 +148,7 @@ public final class ApiGatewayIdempotency<Q, S> {
         try {
             outcome = invocation.claim(key, payload);
         } catch (FingerprintMismatchException e) {
-            log.info("[{}] key {} reused for a different request (request id {}); answered 422", idem.namespace(),
+            log.info("[{}] key {} reused for a different request (request id {}); responded 422", idem.namespace(),
                     e.key(), requestId(context));
             return problem(422, "Idempotency key reused", "The " + keyName + " was first used for a different"
                     + " request. Send the original request again, or use a new key for a new request.");
@@ -286,7 +286,7 @@ public final class ApiGatewayIdempotency<Q, S> {
          * Derives the key from the request instead of a header, for example to scope a client's
          * key by its tenant: {@code request -> tenant(request) + ":" + HttpHeaders.find(request.getHeaders(), "Idempotency-Key")}.
          * Return {@code null} when the request has no key; throw {@link IllegalArgumentException}
-         * with a message for the client to answer 400.
+         * with a message to respond 400 with it.
          */
         public Builder<Q, S> key(Function<? super Q, String> key) {
             this.keyFunction = Objects.requireNonNull(key, "key");
@@ -295,7 +295,7 @@ public final class ApiGatewayIdempotency<Q, S> {
 
         /**
          * Derives the payload that is fingerprinted; the method, path and body by default. A
-         * retry whose payload differs is answered 422. Return {@code null} to skip the check.
+         * retry whose payload differs gets a 422 response. Return {@code null} to skip the check.
          */
         public Builder<Q, S> payload(Function<? super Q, ?> payload) {
             this.payloadFunction = Objects.requireNonNull(payload, "payload");
@@ -303,15 +303,15 @@ public final class ApiGatewayIdempotency<Q, S> {
         }
 
         /**
-         * Whether a request without a key is answered 400 ({@code true}, the default) or runs the
-         * handler without idempotency ({@code false}).
+         * Whether a request without a key gets a 400 response ({@code true}, the default) or runs
+         * the handler without idempotency ({@code false}).
          */
         public Builder<Q, S> keyRequired(boolean keyRequired) {
             this.keyRequired = keyRequired;
             return this;
         }
 
-        /** The longest key accepted, in characters; 255 by default. Longer keys are answered 400. */
+        /** The maximum key length, in characters; 255 by default. Longer keys get a 400 response. */
         public Builder<Q, S> maxKeyLength(int maxKeyLength) {
             if (maxKeyLength <= 0) {
                 throw new IllegalArgumentException("maxKeyLength must be positive, got " + maxKeyLength);
@@ -331,8 +331,8 @@ public final class ApiGatewayIdempotency<Q, S> {
         }
 
         /**
-         * The longest {@code Retry-After} of a 409 answer; 1 second by default. The answer gives
-         * the first request's remaining lease, capped at this.
+         * The maximum {@code Retry-After} of a 409 response; 1 second by default. The response
+         * gives the first request's remaining lease, capped at this.
          */
         public Builder<Q, S> maxRetryAfter(Duration maxRetryAfter) {
             Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");

@@ -100,7 +100,7 @@ final class BatchEngine<R> {
         return result;
     }
 
-    /** Reads identifiers, keys and payloads; an invalid key fails only its record. */
+    /** Reads identifiers, keys and payloads. An invalid key or payload fails only its record. */
     private List<Item<R>> readItems(List<R> records) {
         List<Item<R>> items = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
@@ -239,7 +239,7 @@ final class BatchEngine<R> {
         item.finish(RecordOutcome.EXECUTED, null);
     }
 
-    /** Reports a record that does not start, releasing its claim when this invocation holds one. */
+    /** Reports a record that does not start, and releases its claim if this invocation acquired one. */
     private void skip(Idem invocation, Item<R> item) {
         if (item.claim instanceof ClaimOutcome.Acquired acquired) {
             release(invocation, acquired.lease(), null);
@@ -277,8 +277,8 @@ final class BatchEngine<R> {
             // A lost lease is logged by the core. The record's work is done either way, so it stays a success.
             invocation.completeAll(completions);
         } catch (BackendException e) {
-            // The work is done, so the records still count as successes: reporting them for retry would
-            // run them again once their leases end, which is exactly the duplicate to avoid.
+            // The work is done, so the records still count as successes. Reporting them for retry would
+            // run them again once their leases end, which is the duplicate this library exists to avoid.
             log.warn("[{}] the handlers of {} {}s ran but their completion could not be stored; they are reported"
                     + " as successes, and a duplicate that arrives after their leases end runs again: {}",
                     idem.namespace(), ran.size(), source.recordName(), Arrays.toString(identifiers(ran)), e);

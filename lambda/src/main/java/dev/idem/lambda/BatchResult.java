@@ -17,13 +17,13 @@ public final class BatchResult<R> {
         this.records = List.copyOf(records);
     }
 
-    /** The outcome of each record, in the order of the event. */
+    /** Returns the outcome of each record, in the order of the event. */
     public List<RecordResult<R>> records() {
         return records;
     }
 
     /**
-     * The item identifiers of the records to redeliver, in the order of the event. For streams,
+     * Returns the item identifiers of the records to redeliver, in the order of the event. For streams,
      * Lambda restarts from the lowest of them, which is the first.
      */
     public List<String> itemIdentifiersToRetry() {

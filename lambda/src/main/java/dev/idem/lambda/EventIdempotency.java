@@ -74,7 +74,7 @@ public final class EventIdempotency<E> {
      * Runs {@code handler} for {@code event} unless an event with the same key completed before.
      *
      * @param context the invocation's context, for the lease; {@code null} uses the lease's max
-     * @return the execution, whose {@link Execution#isReplay()} tells whether the handler was skipped
+     * @return the execution; {@link Execution#isReplay()} is true when the handler was skipped
      * @throws IllegalArgumentException when the key function returns no key for the event
      * @throws dev.idem.InFlightException when the event is in flight elsewhere and the policy fails fast
      */

@@ -17,12 +17,12 @@ public final class EventKeys {
     private EventKeys() {
     }
 
-    /** The EventBridge event id, which EventBridge keeps when it delivers an event again. */
+    /** Returns the EventBridge event id, which is unique per event and stays the same when EventBridge retries a delivery. */
     public static Function<ScheduledEvent, String> eventBridge() {
         return ScheduledEvent::getId;
     }
 
-    /** The SNS message id; the ids of all records, joined with commas, when a notification has several. */
+    /** Returns the SNS message id, or the ids of all records joined with commas when a notification has several. */
     public static Function<SNSEvent, String> sns() {
         return event -> {
             List<SNSEvent.SNSRecord> records = event.getRecords();
@@ -42,9 +42,10 @@ public final class EventKeys {
     }
 
     /**
-     * The bucket, object key and sequencer of each record, as {@code bucket/key@sequencer}, joined
-     * with commas. S3 gives every change to an object a sequencer, so a redelivered notification
-     * gets the same key and a later change to the same object gets a new one.
+     * Returns the bucket, object key and sequencer of each record, as {@code bucket/key@sequencer},
+     * joined with commas. S3 sets a sequencer on object creation and deletion events, and a later
+     * change to the same object gets a higher one, so a redelivered notification gets the same key
+     * and a new change gets a new key. Events without a sequencer get {@code null}.
      */
     public static Function<S3Event, String> s3() {
         return event -> {

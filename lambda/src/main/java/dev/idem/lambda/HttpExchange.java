@@ -2,7 +2,7 @@ package dev.idem.lambda;
 
 import java.util.List;
 
-/** How {@link ApiGatewayIdempotency} reads one API Gateway request type and builds its response type. */
+/** The adapter through which {@link ApiGatewayIdempotency} reads one API Gateway request type and builds its response type. */
 interface HttpExchange<Q, S> {
 
     /** Every value of the request header {@code name}, in any spelling of the name. */

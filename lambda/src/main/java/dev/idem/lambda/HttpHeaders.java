@@ -12,7 +12,7 @@ public final class HttpHeaders {
 
     /**
      * Returns the value of the header {@code name}, or {@code null} when absent. When the map
-     * holds the name in several spellings, the first one the map returns wins.
+     * contains the name in several spellings, the first one the map returns wins.
      */
     public static String find(Map<String, String> headers, String name) {
         if (headers == null) {

@@ -89,7 +89,7 @@ public final class InvocationLease {
         return margin;
     }
 
-    /** The longest lease, and the lease when there is no context. */
+    /** The maximum lease, which is also the lease when there is no context. */
     public Duration max() {
         return max;
     }

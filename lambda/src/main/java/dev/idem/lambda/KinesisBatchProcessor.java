@@ -16,10 +16,10 @@ import java.util.List;
  *
  * <p>The key is the record's event id ({@code shardId:sequenceNumber}) by default, and the data
  * is fingerprinted. Records run in order. Lambda restarts a shard from the lowest sequence number
- * that the response names and sends every record after it again, so the first record reported
- * for retry stops the batch: the records after it do not run now, their claims are released, and
- * they are reported too. Records that completed before the failure are replayed, not run, when
- * they come again.
+ * that the response names and sends every record after it again. So the first record reported
+ * for retry stops the batch, and the records after it do not run now: their claims are released
+ * and they are reported too. Records that completed before the failure are replayed, not run,
+ * when they come again.
  *
  * <p>Warning: the event source mapping must list {@code ReportBatchItemFailures} in its
  * {@code FunctionResponseTypes}, or Lambda ignores the response. A record that can never succeed

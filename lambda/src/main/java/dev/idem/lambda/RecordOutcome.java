@@ -1,6 +1,6 @@
 package dev.idem.lambda;
 
-/** What happened to one record of a batch, and whether it is reported for retry. */
+/** The outcome of one record of a batch, and whether the partial batch response reports it for retry. */
 public enum RecordOutcome {
 
     /** The handler ran and returned; its completion was sent to the store. */

@@ -2,7 +2,7 @@ package dev.idem.lambda;
 
 import java.util.List;
 
-/** How the batch engine reads one kind of event record: its identifier, default key and payload, and order. */
+/** The reader of one kind of event record for the batch engine: its identifier, default key and payload, and order. */
 interface RecordSource<R> {
 
     /** A name for logs and messages, such as "SQS message". */

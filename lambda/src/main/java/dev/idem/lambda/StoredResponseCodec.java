@@ -20,8 +20,8 @@ import java.util.Map;
  *
  * <p>Layout, big-endian: a version byte (1), the status code as an int, a flags byte (bit 0:
  * the body is base64), the body, the headers, the multi-value headers and the cookies. A string
- * is an int byte length (-1 for null) and its UTF-8 bytes; a map or list is an int entry count
- * (-1 for null) and its entries.
+ * is an int byte length (-1 for null) followed by its UTF-8 bytes. A map or list is an int entry
+ * count (-1 for null) followed by its entries.
  */
 final class StoredResponseCodec implements ResultCodec<StoredResponse> {
 
