@@ -64,7 +64,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 boolean takeover = current.isLeaseOverAt(now) && fingerprintsMatch(current.fingerprint(), request.fingerprint());
                 if (!takeover) {
                     outcome[0] = current.isCompleted()
-                            ? new ClaimResult.Completed(current, now)
+                            ? new ClaimResult.Completed(copyOf(current), now)
                             : new ClaimResult.InProgress(current, now);
                     return current;
                 }
@@ -169,8 +169,22 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 && record.fencingToken() == fencingToken;
     }
 
+    /** Returns a copy of the record for a caller, or {@code null} when there is none or it expired. */
     private static IdempotencyRecord live(IdempotencyRecord record, long now) {
-        return record == null || record.isExpiredAt(now) ? null : record;
+        return record == null || record.isExpiredAt(now) ? null : copyOf(record);
+    }
+
+    /**
+     * Returns the record with its own copy of the result. Callers get copies, as they would from
+     * a remote backend, so that changing a returned array cannot change what later duplicates replay.
+     */
+    private static IdempotencyRecord copyOf(IdempotencyRecord record) {
+        if (record.result() == null) {
+            return record;
+        }
+        return new IdempotencyRecord(record.key(), record.status(), record.fencingToken(), record.leaseExpiresAt(),
+                record.expiresAt(), record.fingerprint(), record.result().clone(), record.createdAt(),
+                record.completedAt(), record.owner());
     }
 
     private static boolean fingerprintsMatch(String stored, String requested) {
