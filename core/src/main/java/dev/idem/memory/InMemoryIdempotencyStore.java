@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tools, and as a fallback; use a backend module for anything that runs on several instances.
  *
  * <p>Each operation runs inside {@link ConcurrentHashMap#compute}, which makes it atomic per
- * key. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
+ * key, and reads the clock inside it, so that operations on one key see times in the order
+ * they ran. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
  * later claim never reuses a token. Time comes from the {@link Clock} given to the builder, so
  * tests can move it forward instead of sleeping.
  */
@@ -56,10 +57,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        long now = clock.millis();
         ClaimResult[] outcome = new ClaimResult[1];
 
         records.compute(request.key(), (key, current) -> {
+            long now = clock.millis();
             if (current != null && !current.isExpiredAt(now)) {
                 boolean takeover = current.isLeaseOverAt(now) && fingerprintsMatch(current.fingerprint(), request.fingerprint());
                 if (!takeover) {
@@ -82,10 +83,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompleteResult complete(CompleteRequest request) {
-        long now = clock.millis();
         CompleteResult[] outcome = new CompleteResult[1];
 
         records.compute(request.key(), (key, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, request.fencingToken(), now)) {
                 outcome[0] = new CompleteResult.Rejected(live(current, now));
                 return current;
@@ -99,10 +100,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean release(String key, long fencingToken) {
-        long now = clock.millis();
         boolean[] released = new boolean[1];
 
         records.computeIfPresent(key, (k, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, fencingToken, now)) {
                 return current;
             }
@@ -114,10 +115,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ExtendResult extend(String key, long fencingToken, long leaseMillis) {
-        long now = clock.millis();
         ExtendResult[] outcome = new ExtendResult[1];
 
         records.compute(key, (k, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, fencingToken, now)) {
                 outcome[0] = new ExtendResult.Rejected(live(current, now));
                 return current;
