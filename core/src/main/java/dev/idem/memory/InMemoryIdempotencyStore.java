@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A thread-safe store in this JVM's heap: the embedded default, and the reference the
@@ -39,7 +40,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private final Clock clock;
     private final int maxResultBytes;
     private final ConcurrentHashMap<String, IdempotencyRecord> records = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> lastTokens = new ConcurrentHashMap<>();
+    /**
+     * One counter for every key. Tokens then increase per key across release and purge without
+     * a map entry per key ever claimed, which would grow without bound.
+     */
+    private final AtomicLong lastToken = new AtomicLong();
 
     private InMemoryIdempotencyStore(Clock clock, int maxResultBytes) {
         this.clock = clock;
@@ -71,12 +76,18 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 }
             }
 
-            long token = lastTokens.merge(key, 1L, Long::sum);
+            long token = lastToken.incrementAndGet();
             long leaseExpiresAt = now + request.leaseMillis();
             boolean takeover = current != null && !current.isExpiredAt(now);
             outcome[0] = new ClaimResult.Acquired(token, leaseExpiresAt, now, takeover);
+
+            // A takeover without a fingerprint keeps the stored one, so later mismatches are still caught.
+            String fingerprint = request.fingerprint();
+            if (fingerprint == null && takeover) {
+                fingerprint = current.fingerprint();
+            }
             return IdempotencyRecord.inProgress(key, token, leaseExpiresAt, request.expiresAt(now),
-                    request.fingerprint(), now, request.owner());
+                    fingerprint, now, request.owner());
         });
         return outcome[0];
     }
