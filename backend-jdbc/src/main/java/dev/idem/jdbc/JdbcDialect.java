@@ -63,12 +63,12 @@ public enum JdbcDialect {
         return backendName;
     }
 
-    /** The longest key, in UTF-8 bytes, that the shipped DDL indexes; the core hashes longer keys. */
+    /** The maximum key length, in UTF-8 bytes, that the shipped DDL indexes. The core hashes longer keys. */
     public int maxKeyBytes() {
         return maxKeyBytes;
     }
 
-    /** The class path resource that holds this dialect's DDL, with {@code ${table}} and {@code ${index}} placeholders. */
+    /** The class path resource that contains this dialect's DDL, with {@code ${table}} and {@code ${index}} placeholders. */
     public String schemaResource() {
         return "dev/idem/jdbc/schema-" + backendName + ".sql";
     }

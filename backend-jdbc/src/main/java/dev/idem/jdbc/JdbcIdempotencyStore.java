@@ -53,9 +53,9 @@ import java.util.Optional;
  *
  * <p>Expired rows are absent for every operation, and stay in the table until
  * {@link #purgeExpired(int)} deletes them. Warning: fencing tokens live in the rows, so a key
- * whose row was purged starts again at token 1. A holder whose lease expired long enough ago for
- * its row to be purged and claimed again could then present a token that matches the new claim;
- * keep the time between expiry and purge longer than any action can run.
+ * whose row was purged starts again at token 1. A holder whose lease expired before the purge
+ * could then present a token that matches a new claim. Keep the time between expiry and purge
+ * longer than any action can run.
  *
  * <p>Warning: point the store at the primary, never at a read replica. A replica lags, so it
  * would answer claims with records that the primary has already changed.

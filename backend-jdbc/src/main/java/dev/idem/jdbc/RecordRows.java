@@ -33,9 +33,9 @@ final class RecordRows {
 
     /**
      * Reads the record whose columns start at {@code first}, or returns {@code null} when the row
-     * holds none, as after a LEFT JOIN that found nothing. Expired records are returned as they are.
+     * contains none, as after a LEFT JOIN that found nothing. Expired records are returned as they are.
      *
-     * @throws CorruptRecordException when a column holds a value that no Idem record has
+     * @throws CorruptRecordException when a column contains a value that no Idem record has
      */
     static IdempotencyRecord read(ResultSet rows, int first, String key, String backend, String operation)
             throws SQLException {
@@ -48,7 +48,7 @@ final class RecordRows {
         try {
             status = RecordStatus.valueOf(statusText);
         } catch (IllegalArgumentException e) {
-            throw new CorruptRecordException(backend, operation, key, "the status column holds '" + statusText
+            throw new CorruptRecordException(backend, operation, key, "the status column contains '" + statusText
                     + "', expected IN_PROGRESS or COMPLETED", e);
         }
 
@@ -62,7 +62,7 @@ final class RecordRows {
         String owner = rows.getString(first + 8);
 
         if (fencingToken <= 0) {
-            throw new CorruptRecordException(backend, operation, key, "the fencing_token column holds "
+            throw new CorruptRecordException(backend, operation, key, "the fencing_token column contains "
                     + fencingToken + ", expected a positive number");
         }
         if (status == RecordStatus.COMPLETED && result == null) {

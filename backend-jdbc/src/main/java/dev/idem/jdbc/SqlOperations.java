@@ -55,7 +55,7 @@ abstract class SqlOperations {
     /** Deletes at most {@code limit} expired records in one statement and returns how many it deleted. */
     abstract int purgeBatch(Connection connection, int limit) throws SQLException;
 
-    /** The most requests that one statement carries, so that bind parameters stay under the driver's limit. */
+    /** The maximum number of requests in one statement, so that bind parameters stay under the driver's limit. */
     abstract int maxRowsPerStatement();
 
     /** An SQL expression for the database server's time in epoch milliseconds, constant within a statement. */

@@ -31,7 +31,7 @@ import java.util.Objects;
  * then commit. A duplicate gets the stored result without running the action.
  *
  * <p>This gives exactly-once effects only when every effect of the action is a write through the
- * given connection: the database then holds either the action's writes and the completed record,
+ * given connection: the database then contains either the action's writes and the completed record,
  * or neither. An email sent, an HTTP call made or a write to another database from inside the
  * action is not rolled back and can repeat.
  *
