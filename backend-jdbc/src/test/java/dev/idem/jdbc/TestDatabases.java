@@ -29,17 +29,17 @@ final class TestDatabases {
     private TestDatabases() {
     }
 
-    /** A pool on the PostgreSQL test server, shared by all test classes. */
+    /** Returns a pool on the PostgreSQL test server, shared by all test classes. */
     static DataSource postgres() {
         return pool(POSTGRES_VARIABLE, POSTGRES_DEFAULT, "PostgreSQL");
     }
 
-    /** A pool on the MariaDB test server, shared by all test classes. */
+    /** Returns a pool on the MariaDB test server, shared by all test classes. */
     static DataSource mariadb() {
         return pool(MARIADB_VARIABLE, MARIADB_DEFAULT, "MariaDB");
     }
 
-    /** A fresh in-process H2 database that lives until the JVM exits. */
+    /** Returns a pool on a fresh in-process H2 database that lives until the JVM exits. */
     static DataSource h2() {
         return pool("", "jdbc:h2:mem:idem_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", "H2");
     }
@@ -52,7 +52,7 @@ final class TestDatabases {
         return url(MARIADB_VARIABLE, MARIADB_DEFAULT);
     }
 
-    /** A table name that no other test class or parallel run uses. */
+    /** Returns a table name that no other test class or parallel run uses. */
     static String uniqueTable(String prefix) {
         return (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10)).toLowerCase(Locale.ROOT);
     }
