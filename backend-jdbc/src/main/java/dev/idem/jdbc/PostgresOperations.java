@@ -64,6 +64,19 @@ final class PostgresOperations extends SqlOperations {
         return NOW;
     }
 
+    /**
+     * Escapes the NUL character, which PostgreSQL text cannot store, as a backslash and '0', and
+     * doubles backslashes so that the mapping stays one to one. Keys without either character,
+     * the usual case, are stored as they are; results always carry the caller's key.
+     */
+    @Override
+    String storedKey(String key) {
+        if (key.indexOf('\\') < 0 && key.indexOf('\0') < 0) {
+            return key;
+        }
+        return key.replace("\\", "\\\\").replace("\0", "\\0");
+    }
+
     @Override
     int maxRowsPerStatement() {
         // Arrays travel as one parameter each, so only memory bounds a batch.
@@ -80,7 +93,7 @@ final class PostgresOperations extends SqlOperations {
         String[] owners = new String[size];
         for (int i = 0; i < size; i++) {
             ClaimRequest request = requests.get(i);
-            keys[i] = request.key();
+            keys[i] = storedKey(request.key());
             fingerprints[i] = request.fingerprint();
             leases[i] = request.leaseMillis();
             retentions[i] = request.retentionMillis();
@@ -135,7 +148,7 @@ final class PostgresOperations extends SqlOperations {
         Long[] retentions = new Long[size];
         for (int i = 0; i < size; i++) {
             CompleteRequest request = requests.get(i);
-            keys[i] = request.key();
+            keys[i] = storedKey(request.key());
             tokens[i] = request.fencingToken();
             payloads[i] = request.result();
             retentions[i] = request.retentionMillis();
@@ -170,7 +183,7 @@ final class PostgresOperations extends SqlOperations {
     @Override
     ExtendResult extend(Connection connection, String key, long fencingToken, long leaseMillis) throws SQLException {
         try (PreparedStatement statement = prepare(connection, extendSql)) {
-            statement.setString(1, key);
+            statement.setString(1, storedKey(key));
             statement.setLong(2, fencingToken);
             statement.setLong(3, leaseMillis);
 

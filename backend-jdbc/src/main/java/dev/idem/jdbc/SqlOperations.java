@@ -71,7 +71,7 @@ abstract class SqlOperations {
                 + now() + ") WHERE idempotency_key = ? AND status = 'IN_PROGRESS' AND fencing_token = ? AND expires_at > "
                 + now();
         try (PreparedStatement statement = prepare(connection, sql)) {
-            statement.setString(1, key);
+            statement.setString(1, storedKey(key));
             statement.setLong(2, fencingToken);
             return statement.executeUpdate() > 0;
         }
@@ -82,11 +82,16 @@ abstract class SqlOperations {
         String sql = "SELECT " + RecordRows.columns("") + " FROM " + table
                 + " WHERE idempotency_key = ? AND expires_at > " + now();
         try (PreparedStatement statement = prepare(connection, sql)) {
-            statement.setString(1, key);
+            statement.setString(1, storedKey(key));
             try (ResultSet rows = statement.executeQuery()) {
                 return rows.next() ? RecordRows.read(rows, 1, key, dialect.backendName(), "get") : null;
             }
         }
+    }
+
+    /** Returns the value stored in {@code idempotency_key} for {@code key}; the key itself unless a dialect cannot store it. */
+    String storedKey(String key) {
+        return key;
     }
 
     /** Prepares a statement with the configured query timeout. */
