@@ -17,7 +17,6 @@ import dev.idem.Execution;
 import dev.idem.Idem;
 import dev.idem.spi.IdempotencyStore;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,18 +42,13 @@ abstract class SampleEventsContract {
     private final AtomicInteger runs = new AtomicInteger();
     private final TestContext context = new TestContext(30_000);
 
-    /** Returns a store for one test; the test closes it. */
-    abstract IdempotencyStore createStore();
+    /** Returns the store for one test; the subclass owns it and closes it. */
+    abstract IdempotencyStore store();
 
     @BeforeEach
     void setUp() {
-        store = createStore();
+        store = store();
         idem = Idem.builder(store).namespace("samples-" + UUID.randomUUID().toString().substring(0, 8)).build();
-    }
-
-    @AfterEach
-    void tearDown() {
-        store.close();
     }
 
     @Test

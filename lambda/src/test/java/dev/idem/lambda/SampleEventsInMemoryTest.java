@@ -7,7 +7,7 @@ import dev.idem.spi.IdempotencyStore;
 class SampleEventsInMemoryTest extends SampleEventsContract {
 
     @Override
-    IdempotencyStore createStore() {
+    IdempotencyStore store() {
         return InMemoryIdempotencyStore.create();
     }
 }
