@@ -1,5 +1,6 @@
 package dev.idem.redis;
 
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Protocol;
@@ -74,6 +75,23 @@ final class RedisClusterProcess implements AutoCloseable {
         return RedisClusterClient.create(nodes());
     }
 
+    /** Asks a node which slot a key hashes to, with CLUSTER KEYSLOT, so the server and not Jedis decides. */
+    long keySlot(String key) {
+        try (Connection connection = new Connection(nodes.get(0).address())) {
+            return (Long) connection.executeCommand(new CommandArguments(Protocol.Command.CLUSTER)
+                    .add("KEYSLOT").add(key.getBytes(StandardCharsets.UTF_8)));
+        }
+    }
+
+    /** Empties the script cache of every node, as an operator's SCRIPT FLUSH or a restart would. */
+    void flushScripts() {
+        for (HostAndPort node : nodes()) {
+            try (Connection connection = new Connection(node)) {
+                connection.executeCommand(new CommandArguments(Protocol.Command.SCRIPT).add("FLUSH"));
+            }
+        }
+    }
+
     @Override
     public void close() {
         for (RedisServerProcess node : nodes) {
@@ -125,7 +143,7 @@ final class RedisClusterProcess implements AutoCloseable {
     private boolean allNodesOk() {
         for (HostAndPort node : nodes()) {
             try (Connection connection = new Connection(node)) {
-                Object info = connection.executeCommand(new redis.clients.jedis.CommandArguments(Protocol.Command.CLUSTER)
+                Object info = connection.executeCommand(new CommandArguments(Protocol.Command.CLUSTER)
                         .add("INFO"));
                 String text = new String((byte[]) info, StandardCharsets.UTF_8);
                 if (!text.contains("cluster_state:ok")) {
