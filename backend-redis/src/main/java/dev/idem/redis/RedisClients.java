@@ -39,7 +39,7 @@ final class RedisClients {
 
     /**
      * Builds a Cluster client from seed node addresses. The client reads the slot map from the
-     * first node that answers, so the seeds need not list every node.
+     * first node that replies, so the seeds need not list every node.
      */
     static UnifiedJedis cluster(Set<HostAndPort> nodes, String user, String password, boolean tls, Duration timeout) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()

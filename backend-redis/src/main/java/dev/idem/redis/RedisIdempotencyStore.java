@@ -75,9 +75,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static final Logger LOG = LoggerFactory.getLogger(RedisIdempotencyStore.class);
 
     /**
-     * The longest key accepted, in UTF-8 bytes. Redis allows keys of 512 MB, but each record
-     * holds its key twice (record and counter) and every call sends it; the core hashes longer
-     * keys to the namespace plus 64 hex characters, which fits well within this limit.
+     * The maximum key length, in UTF-8 bytes. Redis allows keys of 512 MB, but each record stores
+     * its key twice (record and counter) and every call sends it. The core hashes longer keys to
+     * the namespace plus 64 hex characters, which fits well within this limit.
      */
     static final int MAX_KEY_BYTES = 1024;
 
@@ -156,7 +156,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     /**
      * Claims many keys in one pipeline: one round trip per server. Redis runs the calls of one
      * server in request order, and every call on a key goes to the key's server, so a key that
-     * appears twice is claimed once and the second request sees the first one's claim.
+     * appears twice is claimed once and the second request gets the first one's claim back as
+     * {@code InProgress}.
      *
      * <p>Warning: when Redis rejects one call of the batch (out of memory, for example), the
      * whole method throws {@link BackendException} although other calls may have taken effect;
@@ -206,17 +207,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return new StoreCapabilities(RedisReplies.BACKEND, MAX_KEY_BYTES, maxResultBytes, true, true);
     }
 
-    /** The prefix in front of every Redis key this store writes. */
+    /** Returns the prefix in front of every Redis key this store writes. */
     public String keyPrefix() {
         return keys.prefix();
     }
 
-    /** The Redis key of the hash that holds the record of {@code key}, for inspection with {@code redis-cli}. */
+    /** Returns the Redis key of the hash that stores the record of {@code key}, for inspection with {@code redis-cli}. */
     public String recordKey(String key) {
         return keys.recordKey(key);
     }
 
-    /** The Redis key of the string that holds the last fencing token of {@code key}. */
+    /** Returns the Redis key of the string that stores the last fencing token of {@code key}. */
     public String counterKey(String key) {
         return keys.counterKey(key);
     }
@@ -309,7 +310,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         }
 
         /**
-         * The server to connect to: {@code redis://[user:password@]host:port[/database]}, or
+         * Sets the server to connect to: {@code redis://[user:password@]host:port[/database]}, or
          * {@code rediss://} for TLS. The store builds a pooled client and closes it on {@link #close()}.
          */
         public Builder url(String url) {
@@ -318,37 +319,37 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return this;
         }
 
-        /** Cluster seed nodes as comma-separated {@code host:port} pairs; the store builds and owns a Cluster client. */
+        /** Sets Cluster seed nodes as comma-separated {@code host:port} pairs, so the store builds and owns a Cluster client. */
         public Builder clusterNodes(String nodes) {
             this.clusterNodes = RedisClients.parseNodes(Objects.requireNonNull(nodes, "nodes"));
             return this;
         }
 
-        /** Cluster seed nodes; the store builds and owns a Cluster client. */
+        /** Sets Cluster seed nodes, so the store builds and owns a Cluster client. */
         public Builder clusterNodes(Collection<HostAndPort> nodes) {
             this.clusterNodes = RedisClients.copyNodes(Objects.requireNonNull(nodes, "nodes"));
             return this;
         }
 
-        /** The ACL user for Cluster nodes; with {@link #url(String)}, put the user in the URL instead. */
+        /** Sets the ACL user for Cluster nodes. With {@link #url(String)}, put the user in the URL instead. */
         public Builder user(String user) {
             this.user = user;
             return this;
         }
 
-        /** The password for Cluster nodes; with {@link #url(String)}, put the password in the URL instead. */
+        /** Sets the password for Cluster nodes. With {@link #url(String)}, put the password in the URL instead. */
         public Builder password(String password) {
             this.password = password;
             return this;
         }
 
-        /** Whether to use TLS with Cluster nodes; with {@link #url(String)}, use the {@code rediss://} scheme instead. */
+        /** Sets whether to use TLS with Cluster nodes. With {@link #url(String)}, use the {@code rediss://} scheme instead. */
         public Builder tls(boolean tls) {
             this.tls = tls;
             return this;
         }
 
-        /** The connect and read timeout of a client the store builds, 2 seconds by default. */
+        /** Sets the connect and read timeout of a client the store builds, 2 seconds by default. */
         public Builder timeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive, got " + timeout);
@@ -357,14 +358,14 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             return this;
         }
 
-        /** The prefix of every Redis key, {@code idem:} by default; it must not contain braces. */
+        /** Sets the prefix of every Redis key, {@code idem:} by default. It must not contain braces. */
         public Builder keyPrefix(String keyPrefix) {
             new RedisKeys(keyPrefix);
             this.keyPrefix = keyPrefix;
             return this;
         }
 
-        /** The largest encoded result the store reports in its capabilities, 16 MiB by default and at most 512 MiB. */
+        /** Sets the maximum encoded result that the store reports in its capabilities, 16 MiB by default and at most 512 MiB. */
         public Builder maxResultBytes(int maxResultBytes) {
             if (maxResultBytes <= 0 || maxResultBytes > MAX_RESULT_BYTES_LIMIT) {
                 throw new IllegalArgumentException("maxResultBytes must be between 1 and " + MAX_RESULT_BYTES_LIMIT
@@ -375,9 +376,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         }
 
         /**
-         * How long a key's fencing-token counter outlives its record, 24 hours by default. Within
-         * this time a new claim after release or expiry continues the old count; after it, the
-         * counter restarts from the server's clock, which stays above earlier tokens unless the
+         * Sets how long a key's fencing-token counter outlives its record, 24 hours by default.
+         * Within this time a new claim after release or expiry continues the old count. After it,
+         * the counter restarts from the server's clock, which stays above earlier tokens unless the
          * clock moved backwards.
          */
         public Builder tokenRetention(Duration tokenRetention) {

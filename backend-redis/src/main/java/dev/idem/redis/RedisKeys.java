@@ -29,12 +29,12 @@ final class RedisKeys {
         return prefix;
     }
 
-    /** Returns the name of the hash that holds the record of {@code key}. */
+    /** Returns the name of the hash that stores the record of {@code key}. */
     String recordKey(String key) {
         return prefix + "{" + tag(key) + "}";
     }
 
-    /** Returns the name of the string that holds the last fencing token of {@code key}. */
+    /** Returns the name of the string that stores the last fencing token of {@code key}. */
     String counterKey(String key) {
         return recordKey(key) + COUNTER_SUFFIX;
     }

@@ -120,7 +120,7 @@ final class RedisReplies {
         String message;
         switch (problem) {
             case "type":
-                message = "Redis key " + recordKey + " holds a " + detail + ", not an Idem record (a hash)."
+                message = "Invalid value at Redis key " + recordKey + ": it is a " + detail + ", not an Idem record (a hash)."
                         + " Idem left it untouched. Delete it with DEL " + recordKey
                         + " if it is stale, or configure another key prefix if another application owns it.";
                 break;
@@ -131,7 +131,7 @@ final class RedisReplies {
                 break;
             default:
                 String counterKey = keys.counterKey(key);
-                message = "Redis key " + counterKey + " holds a " + detail + " that is not an Idem fencing-token"
+                message = "Invalid value at Redis key " + counterKey + ": it is a " + detail + " that is not an Idem fencing-token"
                         + " counter (an integer string). Idem left it untouched. Delete it with DEL " + counterKey
                         + " if it is stale, or configure another key prefix if another application owns it.";
                 break;

@@ -27,7 +27,7 @@ import java.util.Map;
 
 /**
  * Runs the store's Lua scripts by SHA-1 with EVALSHA. A script is loaded into a server's script
- * cache the first time that server answers NOSCRIPT (first use, restart, failover or
+ * cache the first time that server replies NOSCRIPT (first use, restart, failover or
  * {@code SCRIPT FLUSH}), and the call is then retried once.
  */
 final class RedisScripts {
@@ -188,7 +188,7 @@ final class RedisScripts {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
         } catch (NoSuchAlgorithmException e) {
-            // Every Java platform must provide SHA-1, so this cannot happen on a conforming JVM.
+            // The Java SE specification requires every platform to provide SHA-1 in MessageDigest.
             throw new IllegalStateException("SHA-1 is not available", e);
         }
     }

@@ -50,7 +50,7 @@ class RedisCorruptRecordTest {
         assertThat(error.key()).isEqualTo("plain");
         assertThat(error.operation()).isEqualTo("claim");
         assertThat(error.getMessage()).contains(store.recordKey("plain"));
-        assertThat(error.getMessage()).contains("holds a string");
+        assertThat(error.getMessage()).contains("it is a string");
         assertThat(error.getMessage()).contains("DEL");
         assertThat(client.get(store.recordKey("plain"))).isEqualTo("not a record");
     }
@@ -103,7 +103,7 @@ class RedisCorruptRecordTest {
                 () -> store.claim(new ClaimRequest("counter", null, LEASE, RETENTION, null)));
 
         assertThat(error.getMessage()).contains(store.counterKey("counter"));
-        assertThat(error.getMessage()).contains("holds a list");
+        assertThat(error.getMessage()).contains("it is a list");
         assertThat(client.exists(store.recordKey("counter"))).isFalse();
         assertThat(client.lrange(store.counterKey("counter"), 0, -1)).isEqualTo(List.of("x"));
     }

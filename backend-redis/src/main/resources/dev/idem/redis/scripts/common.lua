@@ -1,7 +1,7 @@
 -- Helpers shared by every Idem script. RedisScripts puts this text in front of each script,
 -- so that each script is one self-contained body for EVALSHA.
 --
--- KEYS[1] is the record hash and KEYS[2] the fencing-token counter of the same key; both carry
+-- KEYS[1] is the record hash and KEYS[2] the fencing-token counter of the same key. Both carry
 -- the same hash tag, so they live in one Cluster slot. Replies are arrays whose first element
 -- names the outcome, and a value that is not an Idem record gives {'CORRUPT', what, detail}
 -- before anything is written, so that the value is never overwritten.
@@ -47,7 +47,7 @@ local function server_clock()
 end
 
 -- Reads the record at key. Returns nil when the key is absent, the record as a table, or nil
--- and a CORRUPT reply when the key holds anything else.
+-- and a CORRUPT reply when the key contains anything else.
 local function read_record(key)
   local kind = redis.call('TYPE', key)['ok']
   if kind == 'none' then
