@@ -10,6 +10,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -24,13 +25,14 @@ final class RedisClients {
     }
 
     /** Builds a pooled standalone client from a {@code redis://} or {@code rediss://} URL. */
-    static UnifiedJedis standalone(String url, Duration timeout) {
+    static UnifiedJedis standalone(String url, Duration timeout, SSLSocketFactory sslSocketFactory) {
         URI uri = parseUrl(url);
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
                 .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri));
+                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
+                .sslSocketFactory(sslSocketFactory);
         return RedisClient.builder()
                 .hostAndPort(JedisURIHelper.getHostAndPort(uri))
                 .clientConfig(withTimeout(config, timeout))
@@ -41,11 +43,13 @@ final class RedisClients {
      * Builds a Cluster client from seed node addresses. The client reads the slot map from the
      * first node that replies, so the seeds need not list every node.
      */
-    static UnifiedJedis cluster(Set<HostAndPort> nodes, String user, String password, boolean tls, Duration timeout) {
+    static UnifiedJedis cluster(Set<HostAndPort> nodes, String user, String password, boolean tls,
+                                SSLSocketFactory sslSocketFactory, Duration timeout) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .user(user)
                 .password(password)
-                .ssl(tls);
+                .ssl(tls)
+                .sslSocketFactory(sslSocketFactory);
         try {
             return RedisClusterClient.builder()
                     .nodes(nodes)

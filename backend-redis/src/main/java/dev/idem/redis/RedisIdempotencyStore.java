@@ -16,6 +16,7 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
+import javax.net.ssl.SSLSocketFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -300,6 +301,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         private String user;
         private String password;
         private boolean tls;
+        private SSLSocketFactory sslSocketFactory;
         private Duration timeout = Duration.ofSeconds(2);
         private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
         private int maxResultBytes = 16 * 1024 * 1024;
@@ -346,6 +348,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         /** Sets whether to use TLS with Cluster nodes. With {@link #url(String)}, use the {@code rediss://} scheme instead. */
         public Builder tls(boolean tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /**
+         * Sets the TLS socket factory for {@code rediss://} URLs and Cluster nodes with {@link #tls(boolean)},
+         * for a server whose certificate the JVM's default trust store does not accept, such as one
+         * signed by a private CA. Without it, the JVM's default factory is used.
+         */
+        public Builder sslSocketFactory(SSLSocketFactory sslSocketFactory) {
+            this.sslSocketFactory = Objects.requireNonNull(sslSocketFactory, "sslSocketFactory");
             return this;
         }
 
@@ -397,9 +409,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
          */
         public RedisIdempotencyStore build() {
             if (client != null) {
-                if (url != null || clusterNodes != null) {
-                    throw new IllegalStateException("This builder was given a client, so url and clusterNodes"
-                            + " must not be set; configure the client instead.");
+                if (url != null || clusterNodes != null || sslSocketFactory != null) {
+                    throw new IllegalStateException("This builder was given a client, so url, clusterNodes and"
+                            + " sslSocketFactory must not be set; configure the client instead.");
                 }
                 return log(new RedisIdempotencyStore(this, client, false), "a client owned by the application");
             }
@@ -413,10 +425,10 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                     throw new IllegalStateException("user, password and tls apply to clusterNodes only; with url,"
                             + " put them in the URL: rediss://user:password@host:port");
                 }
-                UnifiedJedis standalone = RedisClients.standalone(url, timeout);
+                UnifiedJedis standalone = RedisClients.standalone(url, timeout, sslSocketFactory);
                 return log(new RedisIdempotencyStore(this, standalone, true), RedisClients.redact(url));
             }
-            UnifiedJedis cluster = RedisClients.cluster(clusterNodes, user, password, tls, timeout);
+            UnifiedJedis cluster = RedisClients.cluster(clusterNodes, user, password, tls, sslSocketFactory, timeout);
             return log(new RedisIdempotencyStore(this, cluster, true), "Cluster " + clusterNodes);
         }
 
