@@ -139,9 +139,6 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ExtendResult extend(String key, long fencingToken, long leaseMillis) {
-        if (leaseMillis < 0) {
-            throw new IllegalArgumentException("leaseMillis must be zero or positive, got " + leaseMillis);
-        }
         RedisScripts.Call call = call(key, number(fencingToken), number(leaseMillis), tokenRetentionMillis);
         Object reply = execute("extend", key, () -> scripts.run(RedisScripts.Script.EXTEND, call));
         return replies.extend(key, reply);
