@@ -31,29 +31,63 @@ final class RedisServerProcess implements AutoCloseable {
 
     private final int port;
     private final Path directory;
-    private final List<String> extraArguments;
+    private final List<String> arguments;
     private final Thread shutdownHook;
     private Process process;
 
-    private RedisServerProcess(int port, Path directory, List<String> extraArguments) {
+    private RedisServerProcess(int port, Path directory, List<String> arguments) {
         this.port = port;
         this.directory = directory;
-        this.extraArguments = extraArguments;
+        this.arguments = arguments;
         this.shutdownHook = new Thread(this::stopQuietly, "redis-server-" + port + "-shutdown");
     }
 
     /** Starts a server on a free port with the given extra redis-server arguments. */
     static RedisServerProcess start(String... extraArguments) {
-        Path directory;
+        Path directory = createDirectory();
+        int port = freePort();
+        List<String> arguments = new ArrayList<>(List.of(
+                "--port", String.valueOf(port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", directory.toString(),
+                "--logfile", directory.resolve("redis.log").toString()));
+        arguments.addAll(List.of(extraArguments));
+        return launchNew(port, directory, arguments);
+    }
+
+    /** Starts a Sentinel on a free port that monitors {@code master} under the name {@code masterName}. */
+    static RedisServerProcess startSentinel(HostAndPort master, String masterName) {
+        Path directory = createDirectory();
+        int port = freePort();
+        Path config = directory.resolve("sentinel.conf");
         try {
-            directory = Files.createTempDirectory("idem-redis-");
+            // Sentinel rewrites its configuration file, so it must be a file and not command-line options.
+            Files.writeString(config, "port " + port + "\n"
+                    + "bind 127.0.0.1\n"
+                    + "dir " + directory + "\n"
+                    + "logfile " + directory.resolve("redis.log") + "\n"
+                    + "sentinel monitor " + masterName + " " + master.getHost() + " " + master.getPort() + " 1\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("Failed to create a directory for redis-server", e);
+            throw new UncheckedIOException("Failed to write " + config, e);
         }
-        RedisServerProcess server = new RedisServerProcess(freePort(), directory, List.of(extraArguments));
+        return launchNew(port, directory, List.of(config.toString(), "--sentinel"));
+    }
+
+    private static RedisServerProcess launchNew(int port, Path directory, List<String> arguments) {
+        RedisServerProcess server = new RedisServerProcess(port, directory, arguments);
         Runtime.getRuntime().addShutdownHook(server.shutdownHook);
         server.launch();
         return server;
+    }
+
+    private static Path createDirectory() {
+        try {
+            return Files.createTempDirectory("idem-redis-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Failed to create a directory for redis-server", e);
+        }
     }
 
     int port() {
@@ -114,14 +148,9 @@ final class RedisServerProcess implements AutoCloseable {
     /** Starts the process and waits until it answers PING. */
     void launch() {
         String binary = System.getenv().getOrDefault(SERVER_VARIABLE, "redis-server");
-        List<String> command = new ArrayList<>(List.of(binary,
-                "--port", String.valueOf(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", directory.toString(),
-                "--logfile", directory.resolve("redis.log").toString()));
-        command.addAll(extraArguments);
+        List<String> command = new ArrayList<>();
+        command.add(binary);
+        command.addAll(arguments);
 
         try {
             process = new ProcessBuilder(command)
