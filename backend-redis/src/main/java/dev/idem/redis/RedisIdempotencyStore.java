@@ -175,7 +175,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
         List<ClaimResult> results = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            results.add(replies.claim(requests.get(i).key(), batch.get(i)));
+            String key = requests.get(i).key();
+            results.add(replies.claim(key, checked("claimAll", key, batch.get(i))));
         }
         return results;
     }
@@ -195,7 +196,8 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
 
         List<CompleteResult> results = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
-            results.add(replies.complete(requests.get(i).key(), batch.get(i)));
+            String key = requests.get(i).key();
+            results.add(replies.complete(key, checked("completeAll", key, batch.get(i))));
         }
         return results;
     }
@@ -255,16 +257,29 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
     private static <T> T execute(String operation, String key, Supplier<T> action) {
         try {
             return action.get();
-        } catch (JedisConnectionException e) {
+        } catch (JedisException e) {
+            throw backendFailure(operation, key, e);
+        }
+    }
+
+    /** Returns a batch reply, or throws the error that Redis returned for that call, naming its key. */
+    private static Object checked(String operation, String key, Object reply) {
+        if (reply instanceof JedisException e) {
+            throw backendFailure(operation, key, e);
+        }
+        return reply;
+    }
+
+    private static BackendException backendFailure(String operation, String key, JedisException e) {
+        if (e instanceof JedisConnectionException) {
             String problem = hasCause(e, SocketTimeoutException.class)
                     ? "timed out waiting for Redis"
                     : "the connection to Redis failed";
-            throw new BackendException(RedisReplies.BACKEND, operation, key, problem + " (" + e.getMessage()
+            return new BackendException(RedisReplies.BACKEND, operation, key, problem + " (" + e.getMessage()
                     + "). Whether the write took effect is unknown; claim the key again to see its state.", e);
-        } catch (JedisException e) {
-            throw new BackendException(RedisReplies.BACKEND, operation, key, "Redis returned an error: "
-                    + e.getMessage(), e);
         }
+        return new BackendException(RedisReplies.BACKEND, operation, key, "Redis returned an error: "
+                + e.getMessage(), e);
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

@@ -85,9 +85,10 @@ final class RedisScripts {
 
     /**
      * Runs many calls of one script in a pipeline, one round trip per server, and returns the
-     * replies in call order. Calls that found the script missing are sent again after the script
-     * is loaded. They form the tail of each server's share of the batch (a script stays missing
-     * until someone loads it), so calls on one key still run in request order.
+     * replies in call order. A call that Redis rejected has its {@link JedisDataException} in
+     * place of a reply. Calls that found the script missing are sent again after the script is
+     * loaded. They form the tail of each server's share of the batch, because a script stays
+     * missing until someone loads it, so calls on one key still run in request order.
      */
     List<Object> runAll(Script script, List<Call> calls) {
         List<Object> replies = runPipeline(script, calls);
@@ -110,12 +111,6 @@ final class RedisScripts {
             List<Object> retried = runPipeline(script, retries);
             for (int i = 0; i < missing.size(); i++) {
                 replies.set(missing.get(i), retried.get(i));
-            }
-        }
-
-        for (Object reply : replies) {
-            if (reply instanceof JedisDataException e) {
-                throw e;
             }
         }
         return replies;
