@@ -26,7 +26,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tools, and as a fallback; use a backend module for anything that runs on several instances.
  *
  * <p>Each operation runs inside {@link ConcurrentHashMap#compute}, which makes it atomic per
- * key. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
+ * key, and reads the clock inside it, so that operations on one key see times in the order
+ * they ran. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
  * later claim never reuses a token. Time comes from the {@link Clock} given to the builder, so
  * tests can move it forward instead of sleeping.
  */
@@ -56,15 +57,15 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        long now = clock.millis();
         ClaimResult[] outcome = new ClaimResult[1];
 
         records.compute(request.key(), (key, current) -> {
+            long now = clock.millis();
             if (current != null && !current.isExpiredAt(now)) {
                 boolean takeover = current.isLeaseOverAt(now) && fingerprintsMatch(current.fingerprint(), request.fingerprint());
                 if (!takeover) {
                     outcome[0] = current.isCompleted()
-                            ? new ClaimResult.Completed(current, now)
+                            ? new ClaimResult.Completed(copyOf(current), now)
                             : new ClaimResult.InProgress(current, now);
                     return current;
                 }
@@ -82,10 +83,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public CompleteResult complete(CompleteRequest request) {
-        long now = clock.millis();
         CompleteResult[] outcome = new CompleteResult[1];
 
         records.compute(request.key(), (key, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, request.fencingToken(), now)) {
                 outcome[0] = new CompleteResult.Rejected(live(current, now));
                 return current;
@@ -99,10 +100,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean release(String key, long fencingToken) {
-        long now = clock.millis();
         boolean[] released = new boolean[1];
 
         records.computeIfPresent(key, (k, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, fencingToken, now)) {
                 return current;
             }
@@ -114,10 +115,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ExtendResult extend(String key, long fencingToken, long leaseMillis) {
-        long now = clock.millis();
         ExtendResult[] outcome = new ExtendResult[1];
 
         records.compute(key, (k, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, fencingToken, now)) {
                 outcome[0] = new ExtendResult.Rejected(live(current, now));
                 return current;
@@ -169,8 +170,22 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 && record.fencingToken() == fencingToken;
     }
 
+    /** Returns a copy of the record for a caller, or {@code null} when there is none or it expired. */
     private static IdempotencyRecord live(IdempotencyRecord record, long now) {
-        return record == null || record.isExpiredAt(now) ? null : record;
+        return record == null || record.isExpiredAt(now) ? null : copyOf(record);
+    }
+
+    /**
+     * Returns the record with its own copy of the result. Callers get copies, as they would from
+     * a remote backend, so that changing a returned array cannot change what later duplicates replay.
+     */
+    private static IdempotencyRecord copyOf(IdempotencyRecord record) {
+        if (record.result() == null) {
+            return record;
+        }
+        return new IdempotencyRecord(record.key(), record.status(), record.fencingToken(), record.leaseExpiresAt(),
+                record.expiresAt(), record.fingerprint(), record.result().clone(), record.createdAt(),
+                record.completedAt(), record.owner());
     }
 
     private static boolean fingerprintsMatch(String stored, String requested) {
