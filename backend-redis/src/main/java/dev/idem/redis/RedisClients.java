@@ -6,11 +6,11 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.util.JedisURIHelper;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -24,15 +24,19 @@ final class RedisClients {
     private RedisClients() {
     }
 
-    /** Builds a pooled standalone client from a {@code redis://} or {@code rediss://} URL. */
-    static UnifiedJedis standalone(String url, Duration timeout, SSLSocketFactory sslSocketFactory) {
+    /**
+     * Builds a pooled standalone client from a {@code redis://} or {@code rediss://} URL. A
+     * {@code rediss://} URL uses {@code sslOptions}, or Jedis' defaults when it is {@code null}.
+     */
+    static UnifiedJedis standalone(String url, Duration timeout, SslOptions sslOptions) {
         URI uri = parseUrl(url);
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .user(JedisURIHelper.getUser(uri))
                 .password(JedisURIHelper.getPassword(uri))
-                .database(JedisURIHelper.getDBIndex(uri))
-                .ssl(JedisURIHelper.isRedisSSLScheme(uri))
-                .sslSocketFactory(sslSocketFactory);
+                .database(JedisURIHelper.getDBIndex(uri));
+        if (JedisURIHelper.isRedisSSLScheme(uri)) {
+            config.sslOptions(tlsOptions(sslOptions));
+        }
         return RedisClient.builder()
                 .hostAndPort(JedisURIHelper.getHostAndPort(uri))
                 .clientConfig(withTimeout(config, timeout))
@@ -44,12 +48,13 @@ final class RedisClients {
      * first node that replies, so the seeds need not list every node.
      */
     static UnifiedJedis cluster(Set<HostAndPort> nodes, String user, String password, boolean tls,
-                                SSLSocketFactory sslSocketFactory, Duration timeout) {
+                                SslOptions sslOptions, Duration timeout) {
         DefaultJedisClientConfig.Builder config = DefaultJedisClientConfig.builder()
                 .user(user)
-                .password(password)
-                .ssl(tls)
-                .sslSocketFactory(sslSocketFactory);
+                .password(password);
+        if (tls) {
+            config.sslOptions(tlsOptions(sslOptions));
+        }
         try {
             return RedisClusterClient.builder()
                     .nodes(nodes)
@@ -134,6 +139,14 @@ final class RedisClients {
             throw new IllegalArgumentException("Invalid Cluster node '" + node + "': the port must be 1 to 65535");
         }
         return new HostAndPort(host, port);
+    }
+
+    /**
+     * Returns the given TLS options, or Jedis' defaults: the JVM's trust store, with the server's
+     * certificate checked against the host name (verify mode FULL in Jedis 8.0).
+     */
+    private static SslOptions tlsOptions(SslOptions sslOptions) {
+        return sslOptions != null ? sslOptions : SslOptions.defaults();
     }
 
     private static JedisClientConfig withTimeout(DefaultJedisClientConfig.Builder config, Duration timeout) {

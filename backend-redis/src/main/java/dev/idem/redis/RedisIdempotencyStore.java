@@ -12,11 +12,11 @@ import dev.idem.spi.StoreCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 
-import javax.net.ssl.SSLSocketFactory;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -313,7 +313,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         private String user;
         private String password;
         private boolean tls;
-        private SSLSocketFactory sslSocketFactory;
+        private SslOptions sslOptions;
         private Duration timeout = Duration.ofSeconds(2);
         private String keyPrefix = RedisKeys.DEFAULT_PREFIX;
         private int maxResultBytes = 16 * 1024 * 1024;
@@ -364,12 +364,13 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         }
 
         /**
-         * Sets the TLS socket factory for {@code rediss://} URLs and Cluster nodes with {@link #tls(boolean)},
-         * for a server whose certificate the JVM's default trust store does not accept, such as one
-         * signed by a private CA. Without it, the JVM's default factory is used.
+         * Sets the TLS options for a {@code rediss://} URL or for Cluster nodes with {@link #tls(boolean)}:
+         * a trust store for a certificate signed by a private CA, a key store for client
+         * certificates, or the verify mode. Without it, Jedis' defaults apply: the JVM's trust store,
+         * and the certificate must match the host name.
          */
-        public Builder sslSocketFactory(SSLSocketFactory sslSocketFactory) {
-            this.sslSocketFactory = Objects.requireNonNull(sslSocketFactory, "sslSocketFactory");
+        public Builder sslOptions(SslOptions sslOptions) {
+            this.sslOptions = Objects.requireNonNull(sslOptions, "sslOptions");
             return this;
         }
 
@@ -421,9 +422,9 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
          */
         public RedisIdempotencyStore build() {
             if (client != null) {
-                if (url != null || clusterNodes != null || sslSocketFactory != null) {
+                if (url != null || clusterNodes != null || sslOptions != null) {
                     throw new IllegalStateException("This builder was given a client, so url, clusterNodes and"
-                            + " sslSocketFactory must not be set; configure the client instead.");
+                            + " sslOptions must not be set; configure the client instead.");
                 }
                 return log(new RedisIdempotencyStore(this, client, false), "a client owned by the application");
             }
@@ -437,10 +438,16 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
                     throw new IllegalStateException("user, password and tls apply to clusterNodes only; with url,"
                             + " put them in the URL: rediss://user:password@host:port");
                 }
-                UnifiedJedis standalone = RedisClients.standalone(url, timeout, sslSocketFactory);
+                if (sslOptions != null && !url.startsWith("rediss://")) {
+                    throw new IllegalStateException("sslOptions apply to TLS connections only; use a rediss:// URL.");
+                }
+                UnifiedJedis standalone = RedisClients.standalone(url, timeout, sslOptions);
                 return log(new RedisIdempotencyStore(this, standalone, true), RedisClients.redact(url));
             }
-            UnifiedJedis cluster = RedisClients.cluster(clusterNodes, user, password, tls, sslSocketFactory, timeout);
+            if (sslOptions != null && !tls) {
+                throw new IllegalStateException("sslOptions apply to TLS connections only; call tls(true) as well.");
+            }
+            UnifiedJedis cluster = RedisClients.cluster(clusterNodes, user, password, tls, sslOptions, timeout);
             return log(new RedisIdempotencyStore(this, cluster, true), "Cluster " + clusterNodes);
         }
 

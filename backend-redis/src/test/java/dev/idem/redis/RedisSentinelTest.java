@@ -7,6 +7,9 @@ import dev.idem.spi.CompleteResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.CommandArguments;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisSentinelClient;
 
@@ -31,9 +34,9 @@ class RedisSentinelTest {
     static void startSentinel() {
         master = RedisServerProcess.start();
         sentinel = RedisServerProcess.startSentinel(master.address(), MASTER_NAME);
-        try (RedisClient sentinelConnection = sentinel.client()) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> sentinelConnection.sendCommand(
-                    redis.clients.jedis.Protocol.Command.SENTINEL, "get-master-addr-by-name", MASTER_NAME) != null);
+        try (Connection sentinelConnection = new Connection(sentinel.address())) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> sentinelConnection.executeCommand(
+                    new CommandArguments(Protocol.Command.SENTINEL).add("get-master-addr-by-name").add(MASTER_NAME)) != null);
         }
         client = RedisSentinelClient.builder()
                 .masterName(MASTER_NAME)

@@ -6,18 +6,15 @@ import dev.idem.spi.ClaimResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.SslOptions;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.Key;
 import java.security.KeyStore;
-import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +41,7 @@ class RedisTlsTest {
         keyStore = createKeyStore(directory.resolve("server.p12"));
         writePem(directory.resolve("server.crt"), "CERTIFICATE", keyStore.getCertificate("redis").getEncoded());
         writePem(directory.resolve("server.key"), "PRIVATE KEY", keyStore.getKey("redis", PASSWORD).getEncoded());
+        writeTrustStore(directory.resolve("trust.p12"));
 
         tlsPort = RedisServerProcess.freePort();
         server = RedisServerProcess.start(
@@ -65,10 +63,15 @@ class RedisTlsTest {
     }
 
     @Test
-    void redissUrlClaimsOverTls() throws GeneralSecurityException {
+    void redissUrlClaimsOverTls() {
+        SslOptions trustServer = SslOptions.builder()
+                .truststore(directory.resolve("trust.p12").toFile(), PASSWORD)
+                .trustStoreType("PKCS12")
+                .build();
+
         try (RedisIdempotencyStore store = RedisIdempotencyStore.builder()
                 .url("rediss://127.0.0.1:" + tlsPort)
-                .sslSocketFactory(trustingContext().getSocketFactory())
+                .sslOptions(trustServer)
                 .build()) {
 
             ClaimResult result = store.claim(new ClaimRequest("tls:1", null, 10_000, 60_000, null));
@@ -77,6 +80,25 @@ class RedisTlsTest {
         }
         try (var client = server.client()) {
             assertThat(client.exists("idem:{tls:1}")).isTrue();
+        }
+    }
+
+    @Test
+    void hostNameMismatchFails() {
+        SslOptions trustServer = SslOptions.builder()
+                .truststore(directory.resolve("trust.p12").toFile(), PASSWORD)
+                .trustStoreType("PKCS12")
+                .build();
+
+        // The certificate names 127.0.0.1 only, so Jedis' default verify mode rejects the name localhost.
+        try (RedisIdempotencyStore store = RedisIdempotencyStore.builder()
+                .url("rediss://localhost:" + tlsPort)
+                .sslOptions(trustServer)
+                .build()) {
+
+            assertThatThrownBy(() -> store.claim(new ClaimRequest("tls:3", null, 10_000, 60_000, null)))
+                    .isInstanceOf(BackendException.class)
+                    .hasRootCauseInstanceOf(java.security.cert.CertificateException.class);
         }
     }
 
@@ -93,19 +115,14 @@ class RedisTlsTest {
         }
     }
 
-    private static SSLContext trustingContext() throws GeneralSecurityException {
+    /** Writes a PKCS12 trust store that contains only the server's certificate. */
+    private static void writeTrustStore(Path file) throws Exception {
         KeyStore trusted = KeyStore.getInstance("PKCS12");
-        try {
-            trusted.load(null, null);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        trusted.load(null, null);
         trusted.setCertificateEntry("redis", keyStore.getCertificate("redis"));
-        TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trustManagers.init(trusted);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trustManagers.getTrustManagers(), null);
-        return context;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            trusted.store(out, PASSWORD);
+        }
     }
 
     /** Runs the JDK's keytool to make a self-signed certificate for 127.0.0.1. */
