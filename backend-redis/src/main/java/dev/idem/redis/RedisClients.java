@@ -90,7 +90,7 @@ final class RedisClients {
         return new LinkedHashSet<>(nodes);
     }
 
-    /** Checks a URL and returns it as a URI; the message hides the password. */
+    /** Checks a URL and returns it as a URI. An error message shows the URL without its password. */
     static URI parseUrl(String url) {
         URI uri;
         try {

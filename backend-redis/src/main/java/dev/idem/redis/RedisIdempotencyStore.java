@@ -111,7 +111,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return new Builder(Objects.requireNonNull(client, "client"));
     }
 
-    /** Starts a store that builds and owns its client; set {@link Builder#url} or {@link Builder#clusterNodes(String)}. */
+    /** Starts a store that builds and owns its client from {@link Builder#url} or {@link Builder#clusterNodes(String)}. */
     public static Builder builder() {
         return new Builder(null);
     }
@@ -181,7 +181,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return results;
     }
 
-    /** Completes many claims in one pipeline, one round trip per server; results in request order. */
+    /** Completes many claims in one pipeline, one round trip per server, and returns the results in request order. */
     @Override
     public List<CompleteResult> completeAll(List<CompleteRequest> requests) {
         if (requests.isEmpty()) {
@@ -222,7 +222,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
         return keys.counterKey(key);
     }
 
-    /** Closes the client when the store built it; a client given to {@link #builder(UnifiedJedis)} stays open. */
+    /** Closes the client when the store built it. A client given to {@link #builder(UnifiedJedis)} stays open. */
     @Override
     public void close() {
         if (ownsClient) {
@@ -424,7 +424,7 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             if (client != null) {
                 if (url != null || clusterNodes != null || sslOptions != null) {
                     throw new IllegalStateException("This builder was given a client, so url, clusterNodes and"
-                            + " sslOptions must not be set; configure the client instead.");
+                            + " sslOptions must not be set. Configure the client instead.");
                 }
                 return log(new RedisIdempotencyStore(this, client, false), "a client owned by the application");
             }
@@ -435,17 +435,17 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             }
             if (url != null) {
                 if (user != null || password != null || tls) {
-                    throw new IllegalStateException("user, password and tls apply to clusterNodes only; with url,"
+                    throw new IllegalStateException("user, password and tls apply to clusterNodes only. With url,"
                             + " put them in the URL: rediss://user:password@host:port");
                 }
                 if (sslOptions != null && !url.startsWith("rediss://")) {
-                    throw new IllegalStateException("sslOptions apply to TLS connections only; use a rediss:// URL.");
+                    throw new IllegalStateException("sslOptions apply to TLS connections only. Use a rediss:// URL.");
                 }
                 UnifiedJedis standalone = RedisClients.standalone(url, timeout, sslOptions);
                 return log(new RedisIdempotencyStore(this, standalone, true), RedisClients.redact(url));
             }
             if (sslOptions != null && !tls) {
-                throw new IllegalStateException("sslOptions apply to TLS connections only; call tls(true) as well.");
+                throw new IllegalStateException("sslOptions apply to TLS connections only. Call tls(true) as well.");
             }
             UnifiedJedis cluster = RedisClients.cluster(clusterNodes, user, password, tls, sslOptions, timeout);
             return log(new RedisIdempotencyStore(this, cluster, true), "Cluster " + clusterNodes);

@@ -67,7 +67,7 @@ final class RedisKeys {
                 tag.append(c).append(key.charAt(i + 1));
                 i++;
             } else if (Character.isSurrogate(c)) {
-                // UTF-8 cannot encode a lone surrogate; Java would write '?' and merge distinct keys.
+                // UTF-8 cannot encode a lone surrogate, so Java would write '?' and merge distinct keys.
                 tag.append(String.format("%%u%04X", (int) c));
             } else {
                 tag.append(c);

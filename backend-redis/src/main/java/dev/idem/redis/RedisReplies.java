@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Turns the replies of the Lua scripts into SPI results. Every reply is an array whose first
- * element names the outcome; see the scripts under {@code dev/idem/redis/scripts}.
+ * element names the outcome, as the scripts under {@code dev/idem/redis/scripts} describe.
  */
 final class RedisReplies {
 
@@ -79,7 +79,7 @@ final class RedisReplies {
         return optionalRecord("get", key, reply);
     }
 
-    /** Parses a RECORD or NONE reply; returns {@code null} for NONE. */
+    /** Parses a RECORD or NONE reply and returns {@code null} for NONE. */
     private IdempotencyRecord optionalRecord(String operation, String key, Object reply) {
         List<?> items = items(operation, key, reply);
         switch (outcome(items)) {

@@ -52,7 +52,7 @@ final class RedisClusterProcess implements AutoCloseable {
         }
     }
 
-    /** The addresses of the masters. */
+    /** Returns the addresses of the masters. */
     Set<HostAndPort> nodes() {
         Set<HostAndPort> addresses = new LinkedHashSet<>();
         for (RedisServerProcess node : nodes) {
@@ -61,7 +61,7 @@ final class RedisClusterProcess implements AutoCloseable {
         return addresses;
     }
 
-    /** The masters as comma-separated {@code host:port} pairs. */
+    /** Returns the masters as comma-separated {@code host:port} pairs. */
     String nodeList() {
         List<String> addresses = new ArrayList<>();
         for (HostAndPort node : nodes()) {
