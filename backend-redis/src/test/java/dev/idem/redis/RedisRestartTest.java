@@ -94,7 +94,7 @@ class RedisRestartTest {
     }
 
     /**
-     * Runs a call that may first fail with {@link BackendException}, because the pool still holds
+     * Runs a call that may first fail with {@link BackendException}, because the pool still contains
      * the connection that the restart broke, and returns the result of the retry.
      */
     private static <T> T afterReconnect(Supplier<T> call) {

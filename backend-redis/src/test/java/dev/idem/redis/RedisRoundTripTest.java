@@ -143,7 +143,7 @@ class RedisRoundTripTest {
 
         ClaimResult result = store.claim(request("after-flush"));
 
-        // EVALSHA answered NOSCRIPT, then SCRIPT LOAD, then EVALSHA again.
+        // EVALSHA failed with NOSCRIPT, then SCRIPT LOAD, then EVALSHA again.
         assertThat(result).isInstanceOf(ClaimResult.Acquired.class);
         assertThat(roundTrips()).isEqualTo(3);
         assertThat(evalsha()).isEqualTo(2);

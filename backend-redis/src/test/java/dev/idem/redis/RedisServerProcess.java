@@ -145,7 +145,7 @@ final class RedisServerProcess implements AutoCloseable {
         }
     }
 
-    /** Starts the process and waits until it answers PING. */
+    /** Starts the process and waits until it replies to PING. */
     void launch() {
         String binary = System.getenv().getOrDefault(SERVER_VARIABLE, "redis-server");
         List<String> command = new ArrayList<>();

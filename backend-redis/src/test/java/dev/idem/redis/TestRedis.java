@@ -21,16 +21,16 @@ final class TestRedis {
     private TestRedis() {
     }
 
-    /** The URL of the shared server. */
+    /** Returns the URL of the shared server. */
     static String url() {
         String url = System.getenv(URL_VARIABLE);
         return url == null || url.isBlank() ? DEFAULT_URL : url.trim();
     }
 
     /**
-     * Connects to the shared server and checks that it answers.
+     * Connects to the shared server and checks that it replies to PING.
      *
-     * @throws IllegalStateException naming {@value #URL_VARIABLE} when no server answers
+     * @throws IllegalStateException naming {@value #URL_VARIABLE} when no server replies
      */
     static RedisClient connect() {
         RedisClient client = RedisClient.create(url());
