@@ -365,6 +365,11 @@ public final class Idem {
         }
 
         IdempotencyRecord current = ((CompleteResult.Rejected) result).current();
+        if (completedBy(current, heldLease)) {
+            // An earlier attempt whose reply was lost already stored this holder's result.
+            emit(IdempotencyEventType.COMPLETED, heldLease.key(), heldLease.fencingToken(), started, null);
+            return;
+        }
         LeaseLostException lost = new LeaseLostException(heldLease.key(), "complete", heldLease.fencingToken(), describe(current));
         emit(IdempotencyEventType.LEASE_LOST, heldLease.key(), heldLease.fencingToken(), started, lost);
         log.warn("[{}] complete rejected for key {}: lease lost, fencing token {} was replaced (found {})",
@@ -472,6 +477,9 @@ public final class Idem {
                     cache.put(lease.key(), requests.get(i).result(), lease.fingerprint(), lease.fencingToken(), stored.expiresAt(),
                             stored.now());
                 }
+                statuses.add(encodings.get(i).notStored() == null ? CompletionStatus.STORED
+                        : CompletionStatus.RESULT_NOT_STORED);
+            } else if (completedBy(((CompleteResult.Rejected) results.get(i)).current(), lease)) {
                 statuses.add(encodings.get(i).notStored() == null ? CompletionStatus.STORED
                         : CompletionStatus.RESULT_NOT_STORED);
             } else {
@@ -775,6 +783,11 @@ public final class Idem {
             Thread.currentThread().interrupt();
             throw new IdempotencyException(storageKey, "Interrupted while waiting for in-flight key " + storageKey, e);
         }
+    }
+
+    /** Tells whether a rejected completion found the record already completed under the holder's own token. */
+    private static boolean completedBy(IdempotencyRecord current, Lease lease) {
+        return current != null && current.isCompleted() && current.fencingToken() == lease.fencingToken();
     }
 
     private static String describe(IdempotencyRecord record) {

@@ -437,6 +437,16 @@ class IdemExecuteTest {
     }
 
     @Test
+    void repeatedCompleteOfOwnLeaseSucceeds() {
+        Lease lease = ((ClaimOutcome.Acquired) idem.claim("k1", null)).lease();
+        idem.complete(lease, "first", String.class);
+
+        idem.complete(lease, "first", String.class);
+
+        assertThat(idem.execute("k1", null, String.class, () -> "x").value()).isEqualTo("first");
+    }
+
+    @Test
     void manualStepsRunOnce() {
         ClaimOutcome outcome = idem.claim("k1", null);
         assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);

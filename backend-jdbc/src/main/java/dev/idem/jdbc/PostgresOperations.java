@@ -254,7 +254,7 @@ final class PostgresOperations extends SqlOperations {
                         fencing_token = r.fencing_token + 1,
                         lease_expires_at = q.now + q.lease_millis,
                         expires_at = q.now + GREATEST(q.retention_millis, q.lease_millis),
-                        fingerprint = q.fingerprint,
+                        fingerprint = COALESCE(q.fingerprint, r.fingerprint),
                         result = NULL,
                         created_at = q.now,
                         completed_at = 0,

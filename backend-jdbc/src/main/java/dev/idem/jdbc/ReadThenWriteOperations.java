@@ -191,7 +191,9 @@ final class ReadThenWriteOperations extends SqlOperations {
                 IdempotencyRecord current = snapshot.records().get(request.key());
                 statement.setLong(1, now + request.leaseMillis());
                 statement.setLong(2, request.expiresAt(now));
-                statement.setString(3, request.fingerprint());
+                // A takeover without a fingerprint keeps the stored one, so later mismatches are still caught.
+                boolean keepFingerprint = takeover && request.fingerprint() == null;
+                statement.setString(3, keepFingerprint ? current.fingerprint() : request.fingerprint());
                 statement.setLong(4, now);
                 statement.setString(5, request.owner());
                 statement.setString(6, request.key());

@@ -1,7 +1,6 @@
 package dev.idem.jdbc;
 
 import dev.idem.spi.IdempotencyStore;
-import dev.idem.testkit.ContractOptions;
 import dev.idem.testkit.IdempotencyStoreContract;
 import org.junit.jupiter.api.AfterAll;
 
@@ -30,12 +29,6 @@ abstract class JdbcStoreContract extends IdempotencyStoreContract {
         JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource).table(table).build();
         store.createTableIfMissing();
         return store;
-    }
-
-    /** Uses eight racing threads, as many as each test pool has connections. */
-    @Override
-    protected ContractOptions options() {
-        return ContractOptions.builder().fuzzThreads(8).build();
     }
 
     @AfterAll

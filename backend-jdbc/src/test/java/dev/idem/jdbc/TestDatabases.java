@@ -71,7 +71,7 @@ final class TestDatabases {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         config.setPoolName("test-" + product);
-        config.setMaximumPoolSize(8);
+        config.setMaximumPoolSize(16);
         config.setConnectionTimeout(5_000);
         config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
