@@ -5,11 +5,12 @@
 #
 # Each run starts a new JVM with InitTimeProbe and prints, in milliseconds: building Idem over the
 # in-memory store with an SQS batch processor and an API Gateway wrapper, then the first and
-# second SQS batch (10 messages) and API request. Three setups are measured: the function's
-# runtime classpath without Jackson (fingerprints hash strings and bytes); the same with
-# jackson-databind, where Idem builds its default ObjectMapper for JSON fingerprints; and with
-# Jackson where the function passes its own, already built ObjectMapper. No SLF4J provider is on
-# any classpath, so SLF4J falls back to its no-op logger; a real function pays for its provider.
+# second SQS batch (10 messages) and API request. Three setups are measured:
+#   without-jackson: the function's runtime classpath; fingerprints hash strings and bytes.
+#   with-jackson: the same plus jackson-databind; Idem builds its default ObjectMapper.
+#   with-jackson-shared-mapper: Idem reuses an ObjectMapper the function built before.
+# No SLF4J provider is on any classpath, so SLF4J falls back to its no-op logger. A real
+# function also pays for its own provider.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs="${1:-10}"
