@@ -1,0 +1,180 @@
+package dev.idem.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.idem.jdbc.JdbcIdempotencyStore;
+import dev.idem.memory.InMemoryIdempotencyStore;
+import dev.idem.redis.RedisIdempotencyStore;
+import dev.idem.spi.IdempotencyStore;
+import dev.idem.spi.IdempotencyStoreProvider;
+import dev.idem.spi.StoreConfig;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.regex.Pattern;
+
+/**
+ * A store on one backend together with the client it runs over. The benchmarks send their raw
+ * client operations through {@link #redis()} or {@link #dataSource()}, the same connection pool
+ * that the store uses, so that both sides pay for the same connections.
+ */
+public final class BackendConnection implements AutoCloseable {
+
+    /** The Redis URL used when {@code --backend redis} is given without a URL, as redis-cli does. */
+    public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+    /** A private in-process H2 database, used when {@code --backend h2} is given without a URL. */
+    public static final String DEFAULT_H2_URL = "jdbc:h2:mem:idem;DB_CLOSE_DELAY=-1";
+
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(://[^:/@]*:)[^@]*@|(password=)[^&;]*");
+
+    private final Backend backend;
+    private final String url;
+    private final IdempotencyStore store;
+    private final UnifiedJedis redis;
+    private final HikariDataSource dataSource;
+    private final int poolSize;
+
+    private BackendConnection(Backend backend, String url, IdempotencyStore store, UnifiedJedis redis,
+                              HikariDataSource dataSource, int poolSize) {
+        this.backend = backend;
+        this.url = url;
+        this.store = store;
+        this.redis = redis;
+        this.dataSource = dataSource;
+        this.poolSize = poolSize;
+    }
+
+    /**
+     * Opens a store on {@code backend}.
+     *
+     * @param url      the server's URL; {@code null} picks the backend's default where it has one
+     * @param table    the SQL table, ignored by other backends
+     * @param poolSize connections in the Redis or JDBC pool, ignored by the in-memory store
+     * @throws IllegalArgumentException when the URL is missing or does not fit the backend
+     */
+    public static BackendConnection open(Backend backend, String url, String table, int poolSize) {
+        Objects.requireNonNull(backend, "backend");
+        if (poolSize < 1) {
+            throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+        }
+
+        return switch (backend) {
+            case MEMORY -> new BackendConnection(backend, "in-process", InMemoryIdempotencyStore.create(), null, null, 0);
+            case REDIS -> openRedis(url == null ? DEFAULT_REDIS_URL : url, poolSize);
+            case POSTGRESQL, MARIADB, H2 -> openSql(backend, url, table, poolSize);
+            case DYNAMODB -> openFromProvider(backend, url, table);
+        };
+    }
+
+    private static BackendConnection openRedis(String url, int poolSize) {
+        ConnectionPoolConfig pool = new ConnectionPoolConfig();
+        pool.setMaxTotal(poolSize);
+        pool.setMaxIdle(poolSize);
+        UnifiedJedis client = RedisClient.builder().fromURI(url).poolConfig(pool).build();
+        try {
+            RedisIdempotencyStore store = RedisIdempotencyStore.builder(client).build();
+            return new BackendConnection(Backend.REDIS, redact(url), store, client, null, poolSize);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static BackendConnection openSql(Backend backend, String url, String table, int poolSize) {
+        String jdbcUrl = url;
+        if (jdbcUrl == null && backend == Backend.H2) {
+            jdbcUrl = DEFAULT_H2_URL;
+        }
+        if (jdbcUrl == null) {
+            throw new IllegalArgumentException("--url is required for " + backend
+                    + ", for example jdbc:postgresql://127.0.0.1:5432/app?user=app");
+        }
+        if (Backend.fromUrl(jdbcUrl) != backend) {
+            throw new IllegalArgumentException("The URL " + redact(jdbcUrl) + " is not a " + backend + " URL.");
+        }
+
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("idem-bench");
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(poolSize);
+        config.setConnectionTimeout(5_000);
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).table(table).build();
+            return new BackendConnection(backend, redact(jdbcUrl), store, null, pool, poolSize);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds the store through its {@link IdempotencyStoreProvider}, so that a backend module
+     * present on the classpath works without a compile-time dependency on it.
+     */
+    private static BackendConnection openFromProvider(Backend backend, String url, String table) {
+        for (IdempotencyStoreProvider provider : ServiceLoader.load(IdempotencyStoreProvider.class)) {
+            if (provider.name().equals(backend.cliName())) {
+                Map<String, String> settings = url == null
+                        ? Map.of(backend.cliName() + ".table", table)
+                        : Map.of(backend.cliName() + ".table", table, backend.cliName() + ".endpoint", url);
+                IdempotencyStore store = provider.create(StoreConfig.of(settings));
+                return new BackendConnection(backend, url == null ? "default endpoint" : redact(url), store, null, null, 0);
+            }
+        }
+        throw new IllegalArgumentException("The " + backend + " backend is not in this build of idem.jar: its module"
+                + " was not on the classpath. Use memory, redis, postgresql, mariadb or h2.");
+    }
+
+    /** Returns the URL with any password replaced by {@code ***}, for messages and reports. */
+    public static String redact(String url) {
+        return PASSWORD_IN_URL.matcher(url).replaceAll(match ->
+                match.group(1) != null ? java.util.regex.Matcher.quoteReplacement(match.group(1) + "***@")
+                        : java.util.regex.Matcher.quoteReplacement(match.group(2) + "***"));
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /** The URL the store connects to, with any password hidden. */
+    public String url() {
+        return url;
+    }
+
+    public IdempotencyStore store() {
+        return store;
+    }
+
+    /** The Redis client the store runs over; {@code null} for other backends. */
+    public UnifiedJedis redis() {
+        return redis;
+    }
+
+    /** The JDBC pool the store runs over; {@code null} for other backends. */
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Connections in the Redis or JDBC pool; {@code 0} where the store has no pool. */
+    public int poolSize() {
+        return poolSize;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        if (redis != null) {
+            redis.close();
+        }
+        if (dataSource != null) {
+            dataSource.close();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.idem.bench.cli;
+
+import dev.idem.Idem;
+import dev.idem.bench.Backend;
+import dev.idem.bench.BackendConnection;
+import dev.idem.bench.CountingStore;
+import dev.idem.jdbc.JdbcIdempotencyStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * Measures what one backend sustains: for each concurrency level, the throughput and latency of
+ * {@link Idem#execute} with a trivial action over the real store.
+ */
+@Command(name = "bench", description = {
+        "Measures throughput and latency of Idem.execute on a backend at several concurrency levels.",
+        "Progress goes to stderr once a second; the results table goes to stdout."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    BackendOptions backend;
+
+    @Option(names = "--threads", paramLabel = "N[,N...]", split = ",", defaultValue = "1,8,32",
+            description = "Concurrency levels to measure, one after another. Default: ${DEFAULT-VALUE}.")
+    List<Integer> threads;
+
+    @Option(names = "--duration", paramLabel = "TIME", defaultValue = "10s", converter = Durations.class,
+            description = "Measured time per level, such as 10s or 2m. Default: ${DEFAULT-VALUE}.")
+    Duration duration;
+
+    @Option(names = "--warmup", paramLabel = "TIME", defaultValue = "3s", converter = Durations.class,
+            description = "Unmeasured time before each level, for JIT compilation and connection set-up."
+                    + " Default: ${DEFAULT-VALUE}.")
+    Duration warmup;
+
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "1000000",
+            description = "Key space: the most distinct keys each level creates; once they are used up every"
+                    + " operation repeats one. Default: ${DEFAULT-VALUE}.")
+    long keys;
+
+    @Option(names = "--duplicate-ratio", paramLabel = "R", defaultValue = "0.1",
+            description = "Share of operations, from 0 to 1, that repeat a key already used and so replay"
+                    + " its stored result. Default: ${DEFAULT-VALUE}.")
+    double duplicateRatio;
+
+    @Option(names = "--result-size", paramLabel = "BYTES", defaultValue = "64",
+            description = "Size of the result each action returns and the store keeps. Default: ${DEFAULT-VALUE}.")
+    int resultSize;
+
+    @Option(names = "--retention", paramLabel = "TIME", defaultValue = "10m", converter = Durations.class,
+            description = "How long the run's records live; Redis deletes them after it, SQL needs"
+                    + " 'idem purge'. Default: ${DEFAULT-VALUE}.")
+    Duration retention;
+
+    @Option(names = "--pool-size", paramLabel = "N",
+            description = "Connections in the Redis or JDBC pool. Default: the largest --threads level.")
+    Integer poolSize;
+
+    @Option(names = "--output", paramLabel = "FILE",
+            description = "Also write the results to FILE, as CSV (.csv) or JSON (.json).")
+    Path output;
+
+    @Option(names = "--chart", paramLabel = "FILE",
+            description = "Also draw throughput and p99 against concurrency into FILE, an SVG image.")
+    Path chart;
+
+    @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "idem-bench",
+            description = "The namespace of the run's keys. Default: ${DEFAULT-VALUE}.")
+    String namespace;
+
+    @Override
+    public Integer call() throws InterruptedException, IOException {
+        validate();
+        int pool = poolSize != null ? poolSize : threads.stream().mapToInt(Integer::intValue).max().orElse(1);
+
+        try (BackendConnection connection = backend.open(pool)) {
+            if (connection.store() instanceof JdbcIdempotencyStore sql) {
+                sql.createTableIfMissing();
+            }
+            CountingStore store = new CountingStore(connection.store(), connection.backend());
+            Idem idem = Idem.builder(store).namespace(namespace).retention(retention).build();
+
+            String settings = describeSettings(connection);
+            System.out.println("idem bench: " + connection.backend() + " at " + connection.url());
+            System.out.println(settings);
+            LoadGenerator generator = new LoadGenerator(idem, store,
+                    new LoadGenerator.Settings(duration, warmup, keys, duplicateRatio, resultSize), System.err);
+
+            List<LevelResult> results = new ArrayList<>();
+            for (int level : threads) {
+                results.add(generator.run(level, connection.poolSize()));
+            }
+
+            System.out.println();
+            ReportWriter.printTable(System.out, results);
+            printBackendNotes(connection);
+            writeFiles(connection.backend(), settings, results);
+            return 0;
+        }
+    }
+
+    private void validate() {
+        if (threads.isEmpty() || threads.stream().anyMatch(level -> level < 1)) {
+            throw new IllegalArgumentException("--threads must list levels of at least 1, got " + threads);
+        }
+        if (duration.isZero()) {
+            throw new IllegalArgumentException("--duration must be positive, got " + Durations.format(duration));
+        }
+        if (keys < 1) {
+            throw new IllegalArgumentException("--keys must be at least 1, got " + keys);
+        }
+        if (duplicateRatio < 0 || duplicateRatio > 1) {
+            throw new IllegalArgumentException("--duplicate-ratio must be between 0 and 1, got " + duplicateRatio);
+        }
+        if (resultSize < 0) {
+            throw new IllegalArgumentException("--result-size must be zero or positive, got " + resultSize);
+        }
+        if (retention.isZero()) {
+            throw new IllegalArgumentException("--retention must be positive, got " + Durations.format(retention));
+        }
+        if (poolSize != null && poolSize < 1) {
+            throw new IllegalArgumentException("--pool-size must be at least 1, got " + poolSize);
+        }
+    }
+
+    private String describeSettings(BackendConnection connection) {
+        return String.format(Locale.ROOT,
+                "duration %s, warmup %s, key space %,d, duplicate ratio %.2f, result %d bytes, pool %s,"
+                        + " %d cores",
+                Durations.format(duration), Durations.format(warmup), keys, duplicateRatio, resultSize,
+                connection.poolSize() == 0 ? "none" : connection.poolSize() + " connections",
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    private static void printBackendNotes(BackendConnection connection) {
+        Backend backend = connection.backend();
+        System.out.println();
+        System.out.println("calls/op: store calls per operation, counted by a decorator around the store.");
+        System.out.println("round trips: derived from calls/op with the " + backend + " store's documented cost"
+                + " per call (claim " + backend.roundTripsPerAcquiringClaim() + ", duplicate "
+                + backend.roundTripsPerDuplicateClaim() + ", complete " + backend.roundTripsPerComplete() + ").");
+        if (backend.isSql()) {
+            System.out.println("connection pool: " + connection.poolSize() + " connections (HikariCP).");
+        }
+        if (backend == Backend.MEMORY) {
+            System.out.println("The in-memory store is neither durable nor shared: these figures are the"
+                    + " core's own cost, not a server's capacity.");
+        }
+    }
+
+    private void writeFiles(Backend backendUsed, String settings, List<LevelResult> results) throws IOException {
+        if (output != null) {
+            ReportWriter.write(output, backendUsed.cliName(), results);
+            System.out.println("Wrote " + output);
+        }
+        if (chart != null) {
+            String subtitle = settings.substring(0, settings.indexOf(", pool"));
+            Files.writeString(chart, SvgChart.render(backendUsed.cliName(), subtitle, results), StandardCharsets.UTF_8);
+            System.out.println("Wrote " + chart);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.idem.bench.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs {@code idem bench} briefly against the test servers: Redis at {@code IDEM_TEST_REDIS_URL}
+ * and PostgreSQL at {@code IDEM_TEST_POSTGRES_URL}, by default on 127.0.0.1.
+ */
+class BenchServersTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void redisRunsWithoutErrors() throws Exception {
+        List<String> rows = bench(url("IDEM_TEST_REDIS_URL", "redis://127.0.0.1:6379"), "redis.csv");
+
+        assertThat(rows).hasSize(2);
+        assertThat(column(rows, "backend")).isEqualTo("redis");
+        assertThat(Long.parseLong(column(rows, "operations"))).isPositive();
+        assertThat(column(rows, "errors")).isEqualTo("0");
+    }
+
+    @Test
+    void postgresRunsWithoutErrors() throws Exception {
+        List<String> rows = bench(url("IDEM_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"),
+                "postgresql.csv");
+
+        assertThat(rows).hasSize(2);
+        assertThat(column(rows, "backend")).isEqualTo("postgresql");
+        assertThat(Long.parseLong(column(rows, "operations"))).isPositive();
+        assertThat(column(rows, "errors")).isEqualTo("0");
+        assertThat(column(rows, "pool_size")).isEqualTo("2");
+    }
+
+    private List<String> bench(String url, String fileName) throws Exception {
+        Path csv = directory.resolve(fileName);
+        int exitCode = IdemCli.run("bench", "--url", url, "--table", "idem_bench_test", "--duration", "1s",
+                "--warmup", "0s", "--threads", "2", "--retention", "1m", "--output", csv.toString());
+        assertThat(exitCode).as("exit code for " + url).isZero();
+        return Files.readAllLines(csv);
+    }
+
+    private static String column(List<String> rows, String name) {
+        return rows.get(1).split(",")[ReportWriter.COLUMNS.indexOf(name)];
+    }
+
+    private static String url(String variable, String fallback) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+}
