@@ -10,8 +10,11 @@ public class BackendException extends IdempotencyException {
     private final String backend;
     private final String operation;
 
+    /**
+     * @param key the full storage key, or {@code null} for an operation on no single key, such as a purge
+     */
     public BackendException(String backend, String operation, String key, String message, Throwable cause) {
-        super(key, backend + " " + operation + " failed for key " + key + ": " + message, cause);
+        super(key, backend + " " + operation + " failed" + (key == null ? "" : " for key " + key) + ": " + message, cause);
         this.backend = backend;
         this.operation = operation;
     }

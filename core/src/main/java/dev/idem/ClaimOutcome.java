@@ -31,6 +31,14 @@ public sealed interface ClaimOutcome {
     record InFlight(String key, Duration retryAfter, long fencingToken) implements ClaimOutcome {
     }
 
+    /**
+     * The key's live record was made for a different payload. Only {@link Idem#claimAll} returns
+     * this, so that one bad entry does not fail a whole batch; {@link Idem#claim} throws
+     * {@link FingerprintMismatchException} instead.
+     */
+    record PayloadMismatch(String key, FingerprintMismatchException error) implements ClaimOutcome {
+    }
+
     /** The key completed earlier: read the stored result with one of the {@code value} methods. */
     final class Replay implements ClaimOutcome {
 

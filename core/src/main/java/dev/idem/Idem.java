@@ -229,8 +229,8 @@ public final class Idem {
             }
 
             if (result instanceof ClaimResult.Acquired acquired) {
-                Lease heldLease = newLease(storageKey, acquired);
-                return runAndComplete(heldLease, fingerprint, codec, action);
+                Lease heldLease = newLease(storageKey, fingerprint, acquired);
+                return runAndComplete(heldLease, codec, action);
             }
             if (result instanceof ClaimResult.Completed completed) {
                 return replay(storageKey, completed, codec);
@@ -285,7 +285,7 @@ public final class Idem {
     }
 
     private <T, E extends Exception> Execution<T> runAndComplete(
-            Lease heldLease, String fingerprint, ResultCodec<T> codec, LeasedAction<T, E> action) throws E {
+            Lease heldLease, ResultCodec<T> codec, LeasedAction<T, E> action) throws E {
         T value;
         try {
             value = action.run(heldLease);
@@ -296,7 +296,7 @@ public final class Idem {
 
         Encoded encoded = encodeForStorage(heldLease.key(), value, codec);
         try {
-            completeOrThrow(heldLease, encoded.envelope(), fingerprint);
+            completeOrThrow(heldLease, encoded.envelope());
         } catch (BackendException e) {
             if (backendFailure != BackendFailurePolicy.FAIL_OPEN) {
                 throw e;
@@ -316,7 +316,7 @@ public final class Idem {
         log.warn("[{}] {} is unavailable; running the action for key {} without idempotency protection"
                 + " because the policy fails open", namespace(), backend, storageKey, cause);
         emit(IdempotencyEventType.FAIL_OPEN, storageKey, 0, System.nanoTime(), cause);
-        Lease unprotected = new Lease(this, storageKey, 0, false, clock.instant().plus(lease.leaseAt(clock.instant())));
+        Lease unprotected = new Lease(this, storageKey, 0, false, null, clock.instant().plus(lease.leaseAt(clock.instant())));
         T value = action.run(unprotected);
         return new Execution<>(value, Source.EXECUTED_UNPROTECTED, storageKey, 0);
     }
@@ -324,7 +324,7 @@ public final class Idem {
     private void handleActionFailure(Lease heldLease, Throwable failure) {
         if (this.failure.isFinal(failure)) {
             try {
-                completeOrThrow(heldLease, ResultEnvelope.failure(failure), null);
+                completeOrThrow(heldLease, ResultEnvelope.failure(failure));
                 emit(IdempotencyEventType.FAILURE_STORED, heldLease.key(), heldLease.fencingToken(), System.nanoTime(), null);
                 log.debug("[{}] stored final failure {} for key {}", namespace(), failure.getClass().getName(), heldLease.key());
             } catch (RuntimeException storeFailure) {
@@ -343,7 +343,7 @@ public final class Idem {
         }
     }
 
-    private void completeOrThrow(Lease heldLease, byte[] envelope, String fingerprint) {
+    private void completeOrThrow(Lease heldLease, byte[] envelope) {
         long started = System.nanoTime();
         CompleteResult result;
         try {
@@ -358,12 +358,18 @@ public final class Idem {
         if (result instanceof CompleteResult.Stored stored) {
             emit(IdempotencyEventType.COMPLETED, heldLease.key(), heldLease.fencingToken(), started, null);
             if (cache != null && ResultEnvelope.tag(envelope) != ResultEnvelope.FAILURE) {
-                cache.put(heldLease.key(), envelope, fingerprint, heldLease.fencingToken(), stored.expiresAt(), stored.now());
+                cache.put(heldLease.key(), envelope, heldLease.fingerprint(), heldLease.fencingToken(), stored.expiresAt(),
+                        stored.now());
             }
             return;
         }
 
         IdempotencyRecord current = ((CompleteResult.Rejected) result).current();
+        if (completedBy(current, heldLease)) {
+            // An earlier attempt whose reply was lost already stored this holder's result.
+            emit(IdempotencyEventType.COMPLETED, heldLease.key(), heldLease.fencingToken(), started, null);
+            return;
+        }
         LeaseLostException lost = new LeaseLostException(heldLease.key(), "complete", heldLease.fencingToken(), describe(current));
         emit(IdempotencyEventType.LEASE_LOST, heldLease.key(), heldLease.fencingToken(), started, lost);
         log.warn("[{}] complete rejected for key {}: lease lost, fencing token {} was replaced (found {})",
@@ -384,16 +390,18 @@ public final class Idem {
     public ClaimOutcome claim(String key, Object payload) {
         String storageKey = keys.storageKey(key);
         String fingerprint = fingerprint(payload);
-        return toOutcome(storageKey, claimOnce(storageKey, fingerprint));
+        return toOutcome(storageKey, fingerprint, claimOnce(storageKey, fingerprint));
     }
 
     /**
      * Claims many keys in one round trip where the backend allows it. Outcomes come back in the
      * order of {@code keys}; a key listed twice is acquired once, and its second entry is
-     * {@link ClaimOutcome.InFlight}.
+     * {@link ClaimOutcome.InFlight}. A key reused with another payload gets
+     * {@link ClaimOutcome.PayloadMismatch} rather than failing the batch.
      *
      * @param payloads the payload for each key, in the same order, or {@code null} to skip fingerprints
-     * @throws FingerprintMismatchException when a key's live record was made for another payload
+     * @throws IllegalArgumentException when a key is invalid; no key is claimed then
+     * @throws BackendException         when the backend failed
      */
     public List<ClaimOutcome> claimAll(List<String> keys, List<?> payloads) {
         Objects.requireNonNull(keys, "keys");
@@ -422,10 +430,70 @@ public final class Idem {
         for (int i = 0; i < results.size(); i++) {
             ClaimRequest request = requests.get(i);
             ClaimResult result = results.get(i);
-            reportClaim(request.key(), request.fingerprint(), result, started);
-            outcomes.add(toOutcome(request.key(), result));
+            try {
+                reportClaim(request.key(), request.fingerprint(), result, started);
+                outcomes.add(toOutcome(request.key(), request.fingerprint(), result));
+            } catch (FingerprintMismatchException mismatch) {
+                outcomes.add(new ClaimOutcome.PayloadMismatch(request.key(), mismatch));
+            }
         }
         return outcomes;
+    }
+
+    /**
+     * Completes many held leases in one round trip where the backend allows it. A result that is
+     * too large or not encodable completes its record without the result, as {@link #complete}
+     * does, but is reported as {@link CompletionStatus#RESULT_NOT_STORED} instead of thrown.
+     *
+     * @return one status per completion, in the same order
+     * @throws BackendException when the backend failed; whether any record completed is then unknown
+     */
+    public List<CompletionStatus> completeAll(List<? extends Completion<?>> completions) {
+        Objects.requireNonNull(completions, "completions");
+        List<CompleteRequest> requests = new ArrayList<>(completions.size());
+        List<Encoded> encodings = new ArrayList<>(completions.size());
+        for (Completion<?> completion : completions) {
+            Encoded encoded = encodeCompletion(completion);
+            encodings.add(encoded);
+            requests.add(new CompleteRequest(completion.lease().key(), completion.lease().fencingToken(),
+                    encoded.envelope(), retentionMillis));
+        }
+
+        long started = System.nanoTime();
+        List<CompleteResult> results;
+        try {
+            results = store.completeAll(requests);
+        } catch (BackendException e) {
+            emit(IdempotencyEventType.BACKEND_ERROR, null, 0, started, e);
+            throw e;
+        }
+
+        List<CompletionStatus> statuses = new ArrayList<>(results.size());
+        for (int i = 0; i < results.size(); i++) {
+            Lease lease = completions.get(i).lease();
+            if (results.get(i) instanceof CompleteResult.Stored stored) {
+                emit(IdempotencyEventType.COMPLETED, lease.key(), lease.fencingToken(), started, null);
+                if (cache != null && encodings.get(i).notStored() == null) {
+                    cache.put(lease.key(), requests.get(i).result(), lease.fingerprint(), lease.fencingToken(), stored.expiresAt(),
+                            stored.now());
+                }
+                statuses.add(encodings.get(i).notStored() == null ? CompletionStatus.STORED
+                        : CompletionStatus.RESULT_NOT_STORED);
+            } else if (completedBy(((CompleteResult.Rejected) results.get(i)).current(), lease)) {
+                statuses.add(encodings.get(i).notStored() == null ? CompletionStatus.STORED
+                        : CompletionStatus.RESULT_NOT_STORED);
+            } else {
+                emit(IdempotencyEventType.LEASE_LOST, lease.key(), lease.fencingToken(), started, null);
+                log.warn("[{}] complete rejected for key {}: lease lost, fencing token {} was replaced", namespace(),
+                        lease.key(), lease.fencingToken());
+                statuses.add(CompletionStatus.LEASE_LOST);
+            }
+        }
+        return statuses;
+    }
+
+    private <T> Encoded encodeCompletion(Completion<T> completion) {
+        return encodeForStorage(completion.lease().key(), completion.value(), codecFor(completion.type()));
     }
 
     /**
@@ -448,7 +516,7 @@ public final class Idem {
     /** Like {@link #complete(Lease, Object, Class)}, with an explicit codec. */
     public <T> void complete(Lease lease, T value, ResultCodec<T> codec) {
         Encoded encoded = encodeForStorage(lease.key(), value, codec);
-        completeOrThrow(lease, encoded.envelope(), null);
+        completeOrThrow(lease, encoded.envelope());
         encoded.throwIfNotStored();
     }
 
@@ -473,7 +541,7 @@ public final class Idem {
      * @throws LeaseLostException when the lease was taken over or the record expired
      */
     public void completeExceptionally(Lease lease, Throwable failure) {
-        completeOrThrow(lease, ResultEnvelope.failure(failure), null);
+        completeOrThrow(lease, ResultEnvelope.failure(failure));
         emit(IdempotencyEventType.FAILURE_STORED, lease.key(), lease.fencingToken(), System.nanoTime(), null);
     }
 
@@ -586,9 +654,9 @@ public final class Idem {
         }
     }
 
-    private ClaimOutcome toOutcome(String storageKey, ClaimResult result) {
+    private ClaimOutcome toOutcome(String storageKey, String fingerprint, ClaimResult result) {
         if (result instanceof ClaimResult.Acquired acquired) {
-            return new ClaimOutcome.Acquired(newLease(storageKey, acquired));
+            return new ClaimOutcome.Acquired(newLease(storageKey, fingerprint, acquired));
         }
         if (result instanceof ClaimResult.Completed completed) {
             return new ClaimOutcome.Replay(this, storageKey, completed.record().result(), completed.record().fencingToken());
@@ -599,10 +667,10 @@ public final class Idem {
                 inProgress.record().fencingToken());
     }
 
-    private Lease newLease(String storageKey, ClaimResult.Acquired acquired) {
+    private Lease newLease(String storageKey, String fingerprint, ClaimResult.Acquired acquired) {
         // The store's clock decided the lease; convert its end to the local clock by the time left.
         Instant localEnd = clock.instant().plusMillis(acquired.leaseExpiresAt() - acquired.now());
-        return new Lease(this, storageKey, acquired.fencingToken(), acquired.takeover(), localEnd);
+        return new Lease(this, storageKey, acquired.fencingToken(), acquired.takeover(), fingerprint, localEnd);
     }
 
     private String fingerprint(Object payload) {
@@ -715,6 +783,11 @@ public final class Idem {
             Thread.currentThread().interrupt();
             throw new IdempotencyException(storageKey, "Interrupted while waiting for in-flight key " + storageKey, e);
         }
+    }
+
+    /** Tells whether a rejected completion found the record already completed under the holder's own token. */
+    private static boolean completedBy(IdempotencyRecord current, Lease lease) {
+        return current != null && current.isCompleted() && current.fencingToken() == lease.fencingToken();
     }
 
     private static String describe(IdempotencyRecord record) {

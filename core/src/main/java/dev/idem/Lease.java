@@ -17,13 +17,15 @@ public final class Lease {
     private final String key;
     private final long fencingToken;
     private final boolean takeover;
+    private final String fingerprint;
     private volatile Instant expiresAt;
 
-    Lease(Idem idem, String key, long fencingToken, boolean takeover, Instant expiresAt) {
+    Lease(Idem idem, String key, long fencingToken, boolean takeover, String fingerprint, Instant expiresAt) {
         this.idem = idem;
         this.key = key;
         this.fencingToken = fencingToken;
         this.takeover = takeover;
+        this.fingerprint = fingerprint;
         this.expiresAt = expiresAt;
     }
 
@@ -62,6 +64,11 @@ public final class Lease {
     public Lease extend(Duration lease) {
         idem.extend(this, lease);
         return this;
+    }
+
+    /** The fingerprint of the claimed payload, cached with the result so that cache hits are checked too. */
+    String fingerprint() {
+        return fingerprint;
     }
 
     void expiresAt(Instant newExpiry) {

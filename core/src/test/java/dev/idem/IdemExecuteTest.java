@@ -437,6 +437,16 @@ class IdemExecuteTest {
     }
 
     @Test
+    void repeatedCompleteOfOwnLeaseSucceeds() {
+        Lease lease = ((ClaimOutcome.Acquired) idem.claim("k1", null)).lease();
+        idem.complete(lease, "first", String.class);
+
+        idem.complete(lease, "first", String.class);
+
+        assertThat(idem.execute("k1", null, String.class, () -> "x").value()).isEqualTo("first");
+    }
+
+    @Test
     void manualStepsRunOnce() {
         ClaimOutcome outcome = idem.claim("k1", null);
         assertThat(outcome).isInstanceOf(ClaimOutcome.Acquired.class);
@@ -460,6 +470,40 @@ class IdemExecuteTest {
         assertThat(outcomes.get(1)).isInstanceOf(ClaimOutcome.Replay.class);
         assertThat(outcomes.get(2)).isInstanceOf(ClaimOutcome.InFlight.class);
         assertThat(outcomes.get(3)).isInstanceOf(ClaimOutcome.InFlight.class);
+    }
+
+    @Test
+    void claimAllReportsMismatchWithoutFailingBatch() {
+        idem.execute("paid", Map.of("amount", 1), String.class, () -> "r");
+
+        List<ClaimOutcome> outcomes = idem.claimAll(List.of("paid", "fresh"),
+                List.of(Map.of("amount", 2), Map.of("amount", 3)));
+
+        assertThat(outcomes.get(0)).isInstanceOf(ClaimOutcome.PayloadMismatch.class);
+        assertThat(outcomes.get(1)).isInstanceOf(ClaimOutcome.Acquired.class);
+    }
+
+    @Test
+    void completeAllReportsEachStatus() {
+        Idem limited = Idem.builder(store).namespace("orders").clock(clock).lease(Duration.ofSeconds(30))
+                .maxResultBytes(50).build();
+        List<ClaimOutcome> claimed = limited.claimAll(List.of("a", "b", "c"), null);
+        Lease a = ((ClaimOutcome.Acquired) claimed.get(0)).lease();
+        Lease b = ((ClaimOutcome.Acquired) claimed.get(1)).lease();
+        Lease c = ((ClaimOutcome.Acquired) claimed.get(2)).lease();
+        clock.advance(Duration.ofSeconds(31));
+        limited.claim("c", null);
+
+        List<CompletionStatus> statuses = limited.completeAll(List.of(
+                Completion.of(a, "small", String.class),
+                Completion.of(b, "x".repeat(100), String.class),
+                Completion.of(c, "late", String.class)));
+
+        assertThat(statuses).containsExactly(
+                CompletionStatus.STORED, CompletionStatus.RESULT_NOT_STORED, CompletionStatus.LEASE_LOST);
+        assertThat(limited.execute("a", null, String.class, () -> "again").value()).isEqualTo("small");
+        assertThatThrownBy(() -> limited.execute("b", null, String.class, () -> "again"))
+                .isInstanceOf(ResultNotStoredException.class);
     }
 
     @Test

@@ -156,6 +156,18 @@ class IdemPoliciesTest {
     }
 
     @Test
+    void cacheFilledByManualCompleteChecksFingerprint() {
+        Idem idem = builder().localCache(100, Duration.ofMinutes(5)).build();
+        Lease lease = ((ClaimOutcome.Acquired) idem.claim("k1", "{\"amount\":1}")).lease();
+        idem.complete(lease, "x", String.class);
+
+        assertThatThrownBy(() -> idem.execute("k1", "{\"amount\":2}", String.class, () -> run("y")))
+                .isInstanceOf(FingerprintMismatchException.class);
+        assertThat(idem.execute("k1", "{\"amount\":1}", String.class, () -> run("y")).source())
+                .isEqualTo(Source.REPLAYED_FROM_CACHE);
+    }
+
+    @Test
     void cacheHoldsNoFailures() {
         Idem idem = builder().localCache(100, Duration.ofMinutes(5))
                 .onFailure(FailurePolicy.storeFailuresWhere(e -> true)).build();

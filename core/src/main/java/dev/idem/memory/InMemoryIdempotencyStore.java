@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A thread-safe store in this JVM's heap: the embedded default, and the reference the
@@ -26,7 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * tools, and as a fallback; use a backend module for anything that runs on several instances.
  *
  * <p>Each operation runs inside {@link ConcurrentHashMap#compute}, which makes it atomic per
- * key. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
+ * key, and reads the clock inside it, so that operations on one key see times in the order
+ * they ran. Fencing tokens survive deletion of a record (release, purge) in a separate map, so a
  * later claim never reuses a token. Time comes from the {@link Clock} given to the builder, so
  * tests can move it forward instead of sleeping.
  */
@@ -38,7 +40,11 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
     private final Clock clock;
     private final int maxResultBytes;
     private final ConcurrentHashMap<String, IdempotencyRecord> records = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Long> lastTokens = new ConcurrentHashMap<>();
+    /**
+     * One counter for every key. Tokens then increase per key across release and purge without
+     * a map entry per key ever claimed, which would grow without bound.
+     */
+    private final AtomicLong lastToken = new AtomicLong();
 
     private InMemoryIdempotencyStore(Clock clock, int maxResultBytes) {
         this.clock = clock;
@@ -56,36 +62,42 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ClaimResult claim(ClaimRequest request) {
-        long now = clock.millis();
         ClaimResult[] outcome = new ClaimResult[1];
 
         records.compute(request.key(), (key, current) -> {
+            long now = clock.millis();
             if (current != null && !current.isExpiredAt(now)) {
                 boolean takeover = current.isLeaseOverAt(now) && fingerprintsMatch(current.fingerprint(), request.fingerprint());
                 if (!takeover) {
                     outcome[0] = current.isCompleted()
-                            ? new ClaimResult.Completed(current, now)
+                            ? new ClaimResult.Completed(copyOf(current), now)
                             : new ClaimResult.InProgress(current, now);
                     return current;
                 }
             }
 
-            long token = lastTokens.merge(key, 1L, Long::sum);
+            long token = lastToken.incrementAndGet();
             long leaseExpiresAt = now + request.leaseMillis();
             boolean takeover = current != null && !current.isExpiredAt(now);
             outcome[0] = new ClaimResult.Acquired(token, leaseExpiresAt, now, takeover);
+
+            // A takeover without a fingerprint keeps the stored one, so later mismatches are still caught.
+            String fingerprint = request.fingerprint();
+            if (fingerprint == null && takeover) {
+                fingerprint = current.fingerprint();
+            }
             return IdempotencyRecord.inProgress(key, token, leaseExpiresAt, request.expiresAt(now),
-                    request.fingerprint(), now, request.owner());
+                    fingerprint, now, request.owner());
         });
         return outcome[0];
     }
 
     @Override
     public CompleteResult complete(CompleteRequest request) {
-        long now = clock.millis();
         CompleteResult[] outcome = new CompleteResult[1];
 
         records.compute(request.key(), (key, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, request.fencingToken(), now)) {
                 outcome[0] = new CompleteResult.Rejected(live(current, now));
                 return current;
@@ -99,10 +111,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public boolean release(String key, long fencingToken) {
-        long now = clock.millis();
         boolean[] released = new boolean[1];
 
         records.computeIfPresent(key, (k, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, fencingToken, now)) {
                 return current;
             }
@@ -114,10 +126,10 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
     @Override
     public ExtendResult extend(String key, long fencingToken, long leaseMillis) {
-        long now = clock.millis();
         ExtendResult[] outcome = new ExtendResult[1];
 
         records.compute(key, (k, current) -> {
+            long now = clock.millis();
             if (!isHeldBy(current, fencingToken, now)) {
                 outcome[0] = new ExtendResult.Rejected(live(current, now));
                 return current;
@@ -169,8 +181,22 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
                 && record.fencingToken() == fencingToken;
     }
 
+    /** Returns a copy of the record for a caller, or {@code null} when there is none or it expired. */
     private static IdempotencyRecord live(IdempotencyRecord record, long now) {
-        return record == null || record.isExpiredAt(now) ? null : record;
+        return record == null || record.isExpiredAt(now) ? null : copyOf(record);
+    }
+
+    /**
+     * Returns the record with its own copy of the result. Callers get copies, as they would from
+     * a remote backend, so that changing a returned array cannot change what later duplicates replay.
+     */
+    private static IdempotencyRecord copyOf(IdempotencyRecord record) {
+        if (record.result() == null) {
+            return record;
+        }
+        return new IdempotencyRecord(record.key(), record.status(), record.fencingToken(), record.leaseExpiresAt(),
+                record.expiresAt(), record.fingerprint(), record.result().clone(), record.createdAt(),
+                record.completedAt(), record.owner());
     }
 
     private static boolean fingerprintsMatch(String stored, String requested) {

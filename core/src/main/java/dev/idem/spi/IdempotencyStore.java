@@ -22,9 +22,11 @@ public interface IdempotencyStore extends AutoCloseable {
      * Claims a key. Creates an IN_PROGRESS record when the key is absent or expired, or takes
      * over an IN_PROGRESS record whose lease is over and whose fingerprint matches the request's.
      * Fingerprints match when they are equal or when either one is {@code null}, because a
-     * {@code null} fingerprint means the caller skipped the payload check. A successful claim or
-     * takeover increments the key's fencing token. Otherwise returns the existing record, read in
-     * the same round trip.
+     * {@code null} fingerprint means the caller skipped the payload check. A takeover keeps the
+     * stored fingerprint when the request has none. A successful claim or takeover gives the key a
+     * fencing token higher than every token it had before, also across release and, where the
+     * backend can, across expiry. Otherwise returns the existing record, read in the same round
+     * trip. Returned results are copies that the caller may modify.
      */
     ClaimResult claim(ClaimRequest request);
 
@@ -43,7 +45,7 @@ public interface IdempotencyStore extends AutoCloseable {
     boolean release(String key, long fencingToken);
 
     /**
-     * Extends the caller's lease to {@code leaseMillis} from now, only while the record is
+     * Extends the caller's lease to {@code leaseMillis} (zero or positive) from now, only while the record is
      * IN_PROGRESS with the given token. The record's expiry moves out too when the new lease
      * would outlive it.
      */
@@ -65,7 +67,10 @@ public interface IdempotencyStore extends AutoCloseable {
         return results;
     }
 
-    /** Completes many claims, returning one result per request in the same order. */
+    /**
+     * Completes many claims, returning one result per request in the same order. A key that
+     * appears twice is processed in order, so the second request sees the first's completion.
+     */
     default List<CompleteResult> completeAll(List<CompleteRequest> requests) {
         List<CompleteResult> results = new ArrayList<>(requests.size());
         for (CompleteRequest request : requests) {

@@ -1,0 +1,335 @@
+package dev.idem.jdbc;
+
+import dev.idem.spi.ClaimRequest;
+import dev.idem.spi.ClaimResult;
+import dev.idem.spi.CompleteRequest;
+import dev.idem.spi.CompleteResult;
+import dev.idem.spi.ExtendResult;
+import dev.idem.spi.IdempotencyRecord;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * PostgreSQL: every operation, batches included, is one statement over arrays bound as single
+ * parameters.
+ *
+ * <p>A claim runs two data-modifying CTEs and a read in one statement:
+ * <ol>
+ *   <li>{@code fresh}: {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now}
+ *       inserts an absent key or takes over an expired row by UPDATE, so the fencing token
+ *       continues. On conflict, PostgreSQL checks the condition against the latest committed
+ *       version of the row and locks that row even when the condition is false.</li>
+ *   <li>{@code taken}: an UPDATE of the rows that {@code fresh} left alone, where the row is live,
+ *       IN_PROGRESS, its lease is over and the fingerprints match. This is the takeover; it is a
+ *       separate step so that the result can tell a takeover from a claim of an expired key.</li>
+ *   <li>the final SELECT returns, per request, what either step wrote and the row as the
+ *       statement's snapshot saw it.</li>
+ * </ol>
+ * Under READ COMMITTED the snapshot can be older than the row that the write steps examined: a
+ * concurrent claim may have inserted or changed it after the statement started. A snapshot row
+ * that is live and not claimable is still a correct answer, as if the claim had happened before
+ * that concurrent write. A snapshot that shows an absent, expired or claimable row while nothing
+ * was written is stale, so the store sends the claim again; this costs a second round trip only
+ * under contention on that key.
+ *
+ * <p>Time is {@code statement_timestamp()}, which is constant within a statement and, unlike
+ * {@code now()}, moves on inside a transaction, so that a completion in the caller's
+ * transaction uses the time it runs.
+ */
+final class PostgresOperations extends SqlOperations {
+
+    private static final String NOW = "FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::bigint";
+
+    private final String claimSql;
+    private final String completeSql;
+    private final String extendSql;
+    private final String purgeSql;
+
+    PostgresOperations(TableName table, int queryTimeoutSeconds) {
+        super(table, JdbcDialect.POSTGRESQL, queryTimeoutSeconds);
+        this.claimSql = claimSql(table.qualified());
+        this.completeSql = completeSql(table.qualified());
+        this.extendSql = extendSql(table.qualified());
+        this.purgeSql = "DELETE FROM " + table + " WHERE idempotency_key IN (SELECT idempotency_key FROM " + table
+                + " WHERE expires_at <= " + NOW + " ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " AND expires_at <= " + NOW;
+    }
+
+    @Override
+    String now() {
+        return NOW;
+    }
+
+    /**
+     * Escapes the NUL character, which PostgreSQL text cannot store, as a backslash and '0', and
+     * doubles backslashes so that the mapping stays one to one. Keys without either character,
+     * the usual case, are stored as they are; results always carry the caller's key.
+     */
+    @Override
+    String storedKey(String key) {
+        if (key.indexOf('\\') < 0 && key.indexOf('\0') < 0) {
+            return key;
+        }
+        return key.replace("\\", "\\\\").replace("\0", "\\0");
+    }
+
+    @Override
+    int maxRowsPerStatement() {
+        // Arrays travel as one parameter each, so only memory bounds a batch.
+        return 10_000;
+    }
+
+    @Override
+    ClaimResult[] claimDistinct(Connection connection, List<ClaimRequest> requests) throws SQLException {
+        int size = requests.size();
+        String[] keys = new String[size];
+        String[] fingerprints = new String[size];
+        Long[] leases = new Long[size];
+        Long[] retentions = new Long[size];
+        String[] owners = new String[size];
+        for (int i = 0; i < size; i++) {
+            ClaimRequest request = requests.get(i);
+            keys[i] = storedKey(request.key());
+            fingerprints[i] = request.fingerprint();
+            leases[i] = request.leaseMillis();
+            retentions[i] = request.retentionMillis();
+            owners[i] = request.owner();
+        }
+
+        ClaimResult[] results = new ClaimResult[size];
+        try (PreparedStatement statement = prepare(connection, claimSql)) {
+            statement.setArray(1, connection.createArrayOf("text", keys));
+            statement.setArray(2, connection.createArrayOf("text", fingerprints));
+            statement.setArray(3, connection.createArrayOf("bigint", leases));
+            statement.setArray(4, connection.createArrayOf("bigint", retentions));
+            statement.setArray(5, connection.createArrayOf("text", owners));
+
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    int index = rows.getInt(1) - 1;
+                    results[index] = claimResult(rows, requests.get(index));
+                }
+            }
+        }
+        return results;
+    }
+
+    private ClaimResult claimResult(ResultSet rows, ClaimRequest request) throws SQLException {
+        long now = rows.getLong(2);
+
+        long freshToken = rows.getLong(3);
+        if (!rows.wasNull()) {
+            return new ClaimResult.Acquired(freshToken, rows.getLong(4), now, false);
+        }
+        long takenToken = rows.getLong(5);
+        if (!rows.wasNull()) {
+            return new ClaimResult.Acquired(takenToken, rows.getLong(6), now, true);
+        }
+
+        IdempotencyRecord snapshot = RecordRows.read(rows, 7, request.key(), dialect.backendName(), "claim");
+        if (RecordRows.claimable(snapshot, request, now)) {
+            // Nothing was written, yet the snapshot allows a claim: a concurrent write that the
+            // snapshot cannot see decided the outcome, so the caller sends the claim again.
+            return null;
+        }
+        return RecordRows.existing(snapshot, now);
+    }
+
+    @Override
+    CompleteResult[] completeDistinct(Connection connection, List<CompleteRequest> requests) throws SQLException {
+        int size = requests.size();
+        String[] keys = new String[size];
+        Long[] tokens = new Long[size];
+        byte[][] payloads = new byte[size][];
+        Long[] retentions = new Long[size];
+        for (int i = 0; i < size; i++) {
+            CompleteRequest request = requests.get(i);
+            keys[i] = storedKey(request.key());
+            tokens[i] = request.fencingToken();
+            payloads[i] = request.result();
+            retentions[i] = request.retentionMillis();
+        }
+
+        CompleteResult[] results = new CompleteResult[size];
+        try (PreparedStatement statement = prepare(connection, completeSql)) {
+            statement.setArray(1, connection.createArrayOf("text", keys));
+            statement.setArray(2, connection.createArrayOf("bigint", tokens));
+            statement.setArray(3, connection.createArrayOf("bytea", payloads));
+            statement.setArray(4, connection.createArrayOf("bigint", retentions));
+
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    int index = rows.getInt(1) - 1;
+                    CompleteRequest request = requests.get(index);
+                    long now = rows.getLong(2);
+                    long storedExpiresAt = rows.getLong(3);
+                    if (!rows.wasNull()) {
+                        results[index] = new CompleteResult.Stored(storedExpiresAt, now);
+                        continue;
+                    }
+                    IdempotencyRecord snapshot = RecordRows.read(rows, 4, request.key(), dialect.backendName(), "complete");
+                    results[index] = new CompleteResult.Rejected(currentAfterRejection(connection, snapshot,
+                            request.key(), request.fencingToken(), now));
+                }
+            }
+        }
+        return results;
+    }
+
+    @Override
+    ExtendResult extend(Connection connection, String key, long fencingToken, long leaseMillis) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, extendSql)) {
+            statement.setString(1, storedKey(key));
+            statement.setLong(2, fencingToken);
+            statement.setLong(3, leaseMillis);
+
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                long now = rows.getLong(1);
+                long leaseExpiresAt = rows.getLong(2);
+                if (!rows.wasNull()) {
+                    return new ExtendResult.Extended(leaseExpiresAt, now);
+                }
+                IdempotencyRecord snapshot = RecordRows.read(rows, 3, key, dialect.backendName(), "extend");
+                return new ExtendResult.Rejected(currentAfterRejection(connection, snapshot, key, fencingToken, now));
+            }
+        }
+    }
+
+    @Override
+    int purgeBatch(Connection connection, int limit) throws SQLException {
+        try (PreparedStatement statement = prepare(connection, purgeSql)) {
+            statement.setInt(1, limit);
+            return statement.executeUpdate();
+        }
+    }
+
+    /**
+     * Returns the record to report with a rejection. The snapshot is usually right; when it still
+     * shows the caller's claim, a concurrent write that the snapshot cannot see caused the
+     * rejection, so the record is read again.
+     */
+    private IdempotencyRecord currentAfterRejection(Connection connection, IdempotencyRecord snapshot, String key,
+                                                    long fencingToken, long now) throws SQLException {
+        if (RecordRows.heldBy(snapshot, fencingToken, now)) {
+            return get(connection, key);
+        }
+        return RecordRows.live(snapshot, now);
+    }
+
+    private static String claimSql(String table) {
+        return """
+                WITH request AS (
+                    SELECT q.*, %2$s AS now
+                    FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) WITH ORDINALITY
+                         AS q(key, fingerprint, lease_millis, retention_millis, owner, position)
+                ),
+                fresh AS (
+                    INSERT INTO %1$s AS r (idempotency_key, status, fencing_token, lease_expires_at, expires_at,
+                                           fingerprint, result, created_at, completed_at, owner)
+                    SELECT key, 'IN_PROGRESS', 1, now + lease_millis, now + GREATEST(retention_millis, lease_millis),
+                           fingerprint, NULL, now, 0, owner
+                    FROM request
+                    ORDER BY key
+                    ON CONFLICT (idempotency_key) DO UPDATE SET
+                        status = 'IN_PROGRESS',
+                        fencing_token = r.fencing_token + 1,
+                        lease_expires_at = EXCLUDED.lease_expires_at,
+                        expires_at = EXCLUDED.expires_at,
+                        fingerprint = EXCLUDED.fingerprint,
+                        result = NULL,
+                        created_at = EXCLUDED.created_at,
+                        completed_at = 0,
+                        owner = EXCLUDED.owner
+                    WHERE r.expires_at <= EXCLUDED.created_at
+                    RETURNING r.idempotency_key, r.fencing_token, r.lease_expires_at
+                ),
+                taken AS (
+                    UPDATE %1$s AS r SET
+                        status = 'IN_PROGRESS',
+                        fencing_token = r.fencing_token + 1,
+                        lease_expires_at = q.now + q.lease_millis,
+                        expires_at = q.now + GREATEST(q.retention_millis, q.lease_millis),
+                        fingerprint = COALESCE(q.fingerprint, r.fingerprint),
+                        result = NULL,
+                        created_at = q.now,
+                        completed_at = 0,
+                        owner = q.owner
+                    FROM request AS q
+                    WHERE r.idempotency_key = q.key
+                      AND NOT EXISTS (SELECT 1 FROM fresh AS f WHERE f.idempotency_key = q.key)
+                      AND r.expires_at > q.now
+                      AND r.status = 'IN_PROGRESS'
+                      AND r.lease_expires_at <= q.now
+                      AND (r.fingerprint IS NULL OR q.fingerprint IS NULL OR r.fingerprint = q.fingerprint)
+                    RETURNING r.idempotency_key, r.fencing_token, r.lease_expires_at
+                )
+                SELECT q.position, q.now,
+                       f.fencing_token, f.lease_expires_at,
+                       t.fencing_token, t.lease_expires_at,
+                       %3$s
+                FROM request AS q
+                LEFT JOIN fresh AS f ON f.idempotency_key = q.key
+                LEFT JOIN taken AS t ON t.idempotency_key = q.key
+                LEFT JOIN %1$s AS e ON e.idempotency_key = q.key
+                ORDER BY q.position
+                """.formatted(table, NOW, RecordRows.columns("e."));
+    }
+
+    private static String completeSql(String table) {
+        return """
+                WITH request AS (
+                    SELECT q.*, %2$s AS now
+                    FROM unnest(?::text[], ?::bigint[], ?::bytea[], ?::bigint[]) WITH ORDINALITY
+                         AS q(key, fencing_token, result, retention_millis, position)
+                ),
+                stored AS (
+                    UPDATE %1$s AS r SET
+                        status = 'COMPLETED',
+                        result = q.result,
+                        lease_expires_at = 0,
+                        completed_at = q.now,
+                        expires_at = q.now + q.retention_millis
+                    FROM request AS q
+                    WHERE r.idempotency_key = q.key
+                      AND r.status = 'IN_PROGRESS'
+                      AND r.fencing_token = q.fencing_token
+                      AND r.expires_at > q.now
+                    RETURNING r.idempotency_key, r.expires_at
+                )
+                SELECT q.position, q.now, s.expires_at, %3$s
+                FROM request AS q
+                LEFT JOIN stored AS s ON s.idempotency_key = q.key
+                LEFT JOIN %1$s AS e ON e.idempotency_key = q.key
+                ORDER BY q.position
+                """.formatted(table, NOW, RecordRows.columns("e."));
+    }
+
+    private static String extendSql(String table) {
+        return """
+                WITH request AS (
+                    SELECT CAST(? AS text) AS key, CAST(? AS bigint) AS fencing_token,
+                           CAST(? AS bigint) AS lease_millis, %2$s AS now
+                ),
+                extended AS (
+                    UPDATE %1$s AS r SET
+                        lease_expires_at = q.now + q.lease_millis,
+                        expires_at = GREATEST(r.expires_at, q.now + q.lease_millis)
+                    FROM request AS q
+                    WHERE r.idempotency_key = q.key
+                      AND r.status = 'IN_PROGRESS'
+                      AND r.fencing_token = q.fencing_token
+                      AND r.expires_at > q.now
+                    RETURNING r.lease_expires_at
+                )
+                SELECT q.now, x.lease_expires_at, %3$s
+                FROM request AS q
+                LEFT JOIN extended AS x ON TRUE
+                LEFT JOIN %1$s AS e ON e.idempotency_key = q.key
+                """.formatted(table, NOW, RecordRows.columns("e."));
+    }
+}
