@@ -41,8 +41,12 @@ import java.util.Optional;
  *        OR (status = IN_PROGRESS AND leaseExpiresAt &lt;= :decisionNow
  *            AND (attribute_not_exists(fingerprint) OR fingerprint = :fp))
  * </pre>
- * The fingerprint clause is left out when the request has no fingerprint, because a missing
- * fingerprint on either side matches. {@code UpdateItem} rather than {@code PutItem}, because
+ * When the request has no fingerprint, the update removes the stored one and the last clause
+ * becomes {@code attribute_not_exists(fingerprint)}. A takeover must keep a stored fingerprint,
+ * so that later mismatches are still caught, and one update cannot keep or remove it depending on
+ * the item; such a takeover, a claim without a fingerprint of a record that has one, takes a
+ * second update whose condition requires that fingerprint. {@code UpdateItem} rather than
+ * {@code PutItem}, because
  * an update can compute the new fencing token from the stored one in the same atomic write:
  * a fresh key, an expired record and a takeover all take one round trip, and the token keeps
  * increasing across expiry and release. {@code PutItem} replaces the whole item, so it could

@@ -44,12 +44,19 @@ final class ItemRequests {
      * an in-progress one whose lease is over and whose fingerprint matches. The fencing token
      * continues from the stored one, or starts from {@code now} on a new item.
      *
-     * @param now         the client's clock, written as the claim's times
-     * @param decisionNow the client's clock minus the skew allowance, compared with stored times
+     * <p>A claim without a fingerprint writes none, so that the new record matches any payload,
+     * but a takeover keeps the stored fingerprint so that later mismatches are still caught. One
+     * update cannot both remove and keep it depending on the item, so a claim without a
+     * fingerprint takes over only records that have none either; for the others the store sends
+     * a second claim with {@code keptFingerprint}, which takes over only while that fingerprint
+     * is still stored.
+     *
+     * @param keptFingerprint the stored fingerprint for such a takeover, or {@code null} for a normal claim
+     * @param now             the client's clock, written as the claim's times
+     * @param decisionNow     the client's clock minus the skew allowance, compared with stored times
      */
-    UpdateItemRequest claim(ClaimRequest request, long now, long decisionNow) {
+    UpdateItemRequest claim(ClaimRequest request, String keptFingerprint, long now, long decisionNow) {
         Expression expression = new Expression();
-        expression.name("#pk", layout.partitionKey());
         expression.name("#st", layout.status());
         expression.name("#tok", layout.fencingToken());
         expression.name("#lease", layout.leaseExpiresAt());
@@ -76,9 +83,10 @@ final class ItemRequests {
         StringBuilder set = new StringBuilder("SET #st = :inProgress, #tok = if_not_exists(#tok, :seed) + :one,"
                 + " #lease = :lease, #exp = :exp, #ttl = :ttl, #cre = :now");
         StringBuilder remove = new StringBuilder(" REMOVE #res, #enc, #cmp");
-        if (request.fingerprint() != null) {
+        String fingerprint = request.fingerprint() != null ? request.fingerprint() : keptFingerprint;
+        if (fingerprint != null) {
             set.append(", #fp = :fp");
-            expression.value(":fp", AttributeValue.fromS(request.fingerprint()));
+            expression.value(":fp", AttributeValue.fromS(fingerprint));
         } else {
             remove.append(", #fp");
         }
@@ -89,10 +97,18 @@ final class ItemRequests {
             remove.append(", #own");
         }
 
-        // A takeover needs matching fingerprints, where a missing one on either side matches.
-        String fingerprintMatches = request.fingerprint() == null ? "" : " AND (attribute_not_exists(#fp) OR #fp = :fp)";
-        String condition = "attribute_not_exists(#pk) OR #exp <= :decisionNow"
-                + " OR (#st = :inProgress AND #lease <= :decisionNow" + fingerprintMatches + ")";
+        String condition;
+        if (request.fingerprint() == null && keptFingerprint != null) {
+            condition = "#st = :inProgress AND #lease <= :decisionNow AND #exp > :decisionNow AND #fp = :fp";
+        } else {
+            // A takeover needs matching fingerprints, where a missing one on either side matches.
+            String fingerprintClause = request.fingerprint() == null
+                    ? " AND attribute_not_exists(#fp)"
+                    : " AND (attribute_not_exists(#fp) OR #fp = :fp)";
+            expression.name("#pk", layout.partitionKey());
+            condition = "attribute_not_exists(#pk) OR #exp <= :decisionNow"
+                    + " OR (#st = :inProgress AND #lease <= :decisionNow" + fingerprintClause + ")";
+        }
 
         return UpdateItemRequest.builder()
                 .tableName(tableName)

@@ -18,6 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -30,11 +31,13 @@ final class Operations {
     private static final Logger log = LoggerFactory.getLogger(Operations.class);
 
     /**
-     * How often a claim or an extension starts over when the item changed between its
-     * conditional write and the read that followed. Each start over needs another writer to win a
-     * race in between, so more than a few in a row means something else is wrong.
+     * How many conditional writes a claim or an extension sends at most. A second one follows a
+     * refusal when the operation needs another condition (a takeover that keeps the stored
+     * fingerprint, a lease that outgrows the retention), or when the item changed between the
+     * write and the read that followed it. Each further one needs another writer to win a race
+     * in between, so more than a few in a row means something else is wrong.
      */
-    private static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_ATTEMPTS = 4;
 
     private final ItemRequests requests;
     private final RecordItems items;
@@ -54,7 +57,7 @@ final class Operations {
     }
 
     Step<ClaimResult> claim(ClaimRequest request) {
-        return claimAttempt(request, 1);
+        return claimAttempt(request, null, 1);
     }
 
     Step<CompleteResult> complete(CompleteRequest request) {
@@ -97,11 +100,11 @@ final class Operations {
 
     // Claim
 
-    private Step<ClaimResult> claimAttempt(ClaimRequest request, int attempt) {
+    private Step<ClaimResult> claimAttempt(ClaimRequest request, String keptFingerprint, int attempt) {
         long now = clock.millis();
         long decisionNow = now - skewMillis;
 
-        return Step.call(requests.claim(request, now, decisionNow), (response, failure) -> {
+        return Step.call(requests.claim(request, keptFingerprint, now, decisionNow), (response, failure) -> {
             if (failure == null) {
                 return Step.done(acquired(request, ((UpdateItemResponse) response).attributes(), now, decisionNow));
             }
@@ -110,15 +113,25 @@ final class Operations {
             }
 
             return withCurrentItem(request.key(), "claim", refused, item -> {
-                ClaimResult existing = existingRecord(request, item, decisionNow());
+                long readNow = decisionNow();
+                IdempotencyRecord record = items.liveRecord(request.key(), item, readNow, "claim");
+                if (wasRetried(refused) && isOwnClaim(record, request, now)) {
+                    log.info("[{}] claim of key {} found its own write from an attempt whose response was lost;"
+                            + " the claim holds fencing token {}", DynamoDbIdempotencyStore.BACKEND, request.key(),
+                            record.fencingToken());
+                    return Step.done(new ClaimResult.Acquired(record.fencingToken(), record.leaseExpiresAt(), now, false));
+                }
+                ClaimResult existing = existingRecord(request, record, readNow);
                 if (existing != null) {
                     return Step.done(existing);
                 }
-                // The item that refused the claim is gone or claimable by now, so the claim starts over.
+                // The item that refused the claim is gone or claimable by now, or it is a takeover that
+                // keeps the stored fingerprint, which needs its own condition; so the claim goes again.
                 if (attempt >= MAX_ATTEMPTS) {
                     throw raceLost("claim", request.key(), attempt);
                 }
-                return claimAttempt(request, attempt + 1);
+                String keep = record != null && request.fingerprint() == null ? record.fingerprint() : null;
+                return claimAttempt(request, keep, attempt + 1);
             });
         });
     }
@@ -131,9 +144,29 @@ final class Operations {
         return new ClaimResult.Acquired(fencingToken, now + request.leaseMillis(), now, takeover);
     }
 
-    /** Returns the record that stops a claim, or {@code null} when the item is claimable. */
-    private ClaimResult existingRecord(ClaimRequest request, Map<String, AttributeValue> item, long decisionNow) {
-        IdempotencyRecord record = items.liveRecord(request.key(), item, decisionNow, "claim");
+    /** Tells whether the SDK sent the refused request more than once, so that an earlier attempt may have taken effect. */
+    private static boolean wasRetried(ConditionalCheckFailedException refused) {
+        return refused.numAttempts() != null && refused.numAttempts() > 1;
+    }
+
+    /**
+     * Tells whether {@code record} is this very claim's write. The SDK retries a request whose
+     * response was lost, and when the first attempt took effect, the retry is refused by that
+     * write. The claim's own times, to the millisecond, and its owner identify it.
+     */
+    // NOTE: another thread with the same owner id that claimed the key in the same millisecond, with the
+    // same lease and fingerprint, while this request's first attempt was lost in transit, would pass too.
+    private static boolean isOwnClaim(IdempotencyRecord record, ClaimRequest request, long now) {
+        return record != null
+                && !record.isCompleted()
+                && record.createdAt() == now
+                && record.leaseExpiresAt() == now + request.leaseMillis()
+                && Objects.equals(record.owner(), request.owner())
+                && Objects.equals(record.fingerprint(), request.fingerprint());
+    }
+
+    /** Returns the result for a live record that stops a claim, or {@code null} when the claim may go ahead. */
+    private static ClaimResult existingRecord(ClaimRequest request, IdempotencyRecord record, long decisionNow) {
         if (record == null) {
             return null;
         }
@@ -157,15 +190,31 @@ final class Operations {
                         return Step.done(new CompleteResult.Stored(now + request.retentionMillis(), now));
                     }
                     if (failure instanceof ConditionalCheckFailedException refused) {
-                        return withCurrentItem(request.key(), "complete", refused, item ->
-                                Step.done(new CompleteResult.Rejected(items.liveRecord(request.key(), item, decisionNow(),
-                                        "complete"))));
+                        return withCurrentItem(request.key(), "complete", refused, item -> {
+                            IdempotencyRecord current = items.liveRecord(request.key(), item, decisionNow(), "complete");
+                            if (wasRetried(refused) && isOwnCompletion(current, request, now)) {
+                                return Step.done(new CompleteResult.Stored(current.expiresAt(), now));
+                            }
+                            return Step.done(new CompleteResult.Rejected(current));
+                        });
                     }
                     if (mayBeItemTooLarge(failure, stored)) {
                         return completeWithoutResult(request, stored, failure);
                     }
                     throw errors.backendFailure("complete", request.key(), failure);
                 });
+    }
+
+    /**
+     * Tells whether {@code current} is this very completion's write, found by an SDK retry after
+     * the first attempt's response was lost: only the holder of a fencing token completes under
+     * it, and the completion time is this call's own clock reading.
+     */
+    private static boolean isOwnCompletion(IdempotencyRecord current, CompleteRequest request, long now) {
+        return current != null
+                && current.isCompleted()
+                && current.fencingToken() == request.fencingToken()
+                && current.completedAt() == now;
     }
 
     /**
