@@ -43,9 +43,9 @@ import java.util.Optional;
  * </pre>
  * When the request has no fingerprint, the update removes the stored one and the last clause
  * becomes {@code attribute_not_exists(fingerprint)}. A takeover must keep a stored fingerprint,
- * so that later mismatches are still caught, and one update cannot keep or remove it depending on
- * the item; such a takeover, a claim without a fingerprint of a record that has one, takes a
- * second update whose condition requires that fingerprint. {@code UpdateItem} rather than
+ * so that later mismatches are still caught, but one update cannot keep or remove it depending
+ * on the item. So a claim without a fingerprint that takes over a record with one sends a second
+ * update, whose condition requires that fingerprint. {@code UpdateItem} rather than
  * {@code PutItem}, because
  * an update can compute the new fencing token from the stored one in the same atomic write:
  * a fresh key, an expired record and a takeover all take one round trip, and the token keeps
@@ -106,7 +106,7 @@ import java.util.Optional;
  * same key run in request order, one after another.
  *
  * <p>Failures after the SDK's own retries become {@link dev.idem.BackendException}s whose
- * message holds the AWS error code and request id. The store is thread-safe. See
+ * message contains the AWS error code and request id. The store is thread-safe. See
  * {@link DynamoDbTableLayout} for every attribute and {@link DynamoDbTables} to create a table.
  */
 public final class DynamoDbIdempotencyStore implements IdempotencyStore {
@@ -223,12 +223,12 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
         return new StoreCapabilities(BACKEND, layout.maxKeyBytes(), maxResultBytes, true, false);
     }
 
-    /** The table this store reads and writes. */
+    /** Returns the table this store reads and writes. */
     public String tableName() {
         return tableName;
     }
 
-    /** The attribute names and key layout of the table. */
+    /** Returns the attribute names and key layout of the table. */
     public DynamoDbTableLayout layout() {
         return layout;
     }
@@ -371,7 +371,7 @@ public final class DynamoDbIdempotencyStore implements IdempotencyStore {
          */
         public DynamoDbIdempotencyStore build() {
             if (tableName == null || tableName.isBlank()) {
-                throw new IllegalArgumentException("tableName is required: set the DynamoDB table that holds the records");
+                throw new IllegalArgumentException("Missing tableName: set the DynamoDB table that stores the records");
             }
             if (client != null) {
                 if (region != null || endpointOverride != null || credentialsProvider != null || httpClientBuilder != null

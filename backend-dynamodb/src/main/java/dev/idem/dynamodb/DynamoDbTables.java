@@ -50,9 +50,9 @@ public final class DynamoDbTables {
     /**
      * Creates the table unless it exists, waits until it is {@code ACTIVE}, and enables TTL on
      * the layout's TTL attribute unless it is enabled already. An endpoint without the TTL API,
-     * such as dynalite, is reported in the result and logged as a warning rather than thrown,
-     * because the store reads expiry from its own attributes and works without TTL; only
-     * deleted items then stay in the table.
+     * such as dynalite, is reported in the result and logged as a warning rather than thrown.
+     * The store reads expiry from its own attributes and works without TTL, and only expired
+     * items then stay in the table.
      *
      * @param activeTimeout how long to wait for a new table to become {@code ACTIVE}
      * @throws IllegalStateException when the table exists with another key schema, or did not
@@ -198,7 +198,7 @@ public final class DynamoDbTables {
                 + " TTL on attribute " + ttlAttribute);
     }
 
-    /** What {@link #createTable} did to a table's TTL setting. */
+    /** The outcome of {@link #createTable} for a table's TTL setting. */
     public enum TtlSetup {
         /** TTL was off and is now being enabled on the layout's TTL attribute. */
         ENABLED,
@@ -216,7 +216,7 @@ public final class DynamoDbTables {
      * @param tableName the table
      * @param created   whether this call created the table; {@code false} when it existed
      * @param ttl       what happened to TTL
-     * @param message   a sentence for logs and operators that says what was done and what is left to do
+     * @param message   a sentence for logs and operators that states what was done and what is left to do
      */
     public record TableSetupResult(String tableName, boolean created, TtlSetup ttl, String message) {
     }

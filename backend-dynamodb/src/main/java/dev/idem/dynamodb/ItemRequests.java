@@ -26,7 +26,7 @@ final class ItemRequests {
     private static final AttributeValue ONE = AttributeValue.fromN("1");
     private static final AttributeValue ZERO = AttributeValue.fromN("0");
 
-    /** The condition under which the caller holds the key: its own live, in-progress claim. */
+    /** The condition under which the caller has the key: its own live, in-progress claim. */
     private static final String HELD = "#st = :inProgress AND #tok = :token AND #exp > :now";
 
     private final String tableName;
@@ -40,7 +40,7 @@ final class ItemRequests {
     }
 
     /**
-     * The claim: one UpdateItem that creates the item or replaces an expired one, or takes over
+     * Builds the claim: one UpdateItem that creates the item or replaces an expired one, or takes over
      * an in-progress one whose lease is over and whose fingerprint matches. The fencing token
      * continues from the stored one, or starts from {@code now} on a new item.
      *
@@ -122,7 +122,7 @@ final class ItemRequests {
                 .build();
     }
 
-    /** The completion: stores the result and retention, only while the caller holds the key. */
+    /** Builds the completion, which stores the result and retention only while the caller has the key. */
     UpdateItemRequest complete(String key, long fencingToken, StoredResult result, long now, long retentionMillis) {
         Expression expression = held(fencingToken, now);
         expression.name("#lease", layout.leaseExpiresAt());
@@ -151,7 +151,7 @@ final class ItemRequests {
     }
 
     /**
-     * The first try of an extension: moves the lease when the record's retention already covers
+     * Builds the first try of an extension, which moves the lease when the record's retention already covers
      * it, which is the usual case.
      */
     UpdateItemRequest extendWithinRetention(String key, long fencingToken, long now, long leaseExpiresAt) {
@@ -164,7 +164,7 @@ final class ItemRequests {
                 .build();
     }
 
-    /** The second try of an extension: moves the lease and the retention, which the new lease outlives. */
+    /** Builds the second try of an extension, which moves the lease and the retention that the new lease outlives. */
     UpdateItemRequest extendPastRetention(String key, long fencingToken, long now, long leaseExpiresAt) {
         Expression expression = held(fencingToken, now);
         expression.name("#lease", layout.leaseExpiresAt());
@@ -178,7 +178,7 @@ final class ItemRequests {
     }
 
     /**
-     * The release: marks the caller's claim released and expired instead of deleting it, so that
+     * Builds the release, which marks the caller's claim released and expired instead of deleting it, so that
      * the next claim continues its fencing token. The TTL attribute keeps its value, so DynamoDB
      * deletes the item when the claim's retention would have ended.
      */
@@ -191,7 +191,7 @@ final class ItemRequests {
         return heldUpdate(key, expression, "SET #st = :released, #exp = :zero REMOVE #lease").build();
     }
 
-    /** A strongly consistent read of one item, so that it sees every write acknowledged before it. */
+    /** Builds a strongly consistent read of one item, which returns every write acknowledged before it. */
     GetItemRequest consistentGet(String key) {
         return GetItemRequest.builder()
                 .tableName(tableName)
@@ -201,7 +201,7 @@ final class ItemRequests {
     }
 
     /**
-     * The epoch second from which DynamoDB TTL may delete an item that expires at
+     * Returns the epoch second from which DynamoDB TTL may delete an item that expires at
      * {@code expiresAt} milliseconds: rounded up, and later by the skew allowance, so that TTL
      * never deletes a record that a client with a slower clock still reads as live.
      */

@@ -125,8 +125,8 @@ final class Operations {
                 if (existing != null) {
                     return Step.done(existing);
                 }
-                // The item that refused the claim is gone or claimable by now, or it is a takeover that
-                // keeps the stored fingerprint, which needs its own condition; so the claim goes again.
+                // The item that rejected the claim is gone or claimable by now, or the claim is a takeover
+                // that keeps the stored fingerprint, which needs its own condition. So the claim goes again.
                 if (attempt >= MAX_ATTEMPTS) {
                     throw raceLost("claim", request.key(), attempt);
                 }
@@ -307,7 +307,7 @@ final class Operations {
         });
     }
 
-    /** The client's clock minus the skew allowance: the time at which other clients' records are judged. */
+    /** Returns the client's clock minus the skew allowance, the time at which other clients' records are judged. */
     private long decisionNow() {
         return clock.millis() - skewMillis;
     }

@@ -80,7 +80,7 @@ final class RecordItems {
         try {
             status = RecordStatus.valueOf(statusText);
         } catch (IllegalArgumentException e) {
-            throw corrupt(key, operation, "attribute " + layout.status() + " holds '" + statusText
+            throw corrupt(key, operation, "attribute " + layout.status() + " contains '" + statusText
                     + "', expected IN_PROGRESS or COMPLETED on a live item");
         }
 
@@ -112,7 +112,7 @@ final class RecordItems {
             return stored;
         }
         if (!ResultCompression.GZIP.equals(encoding)) {
-            throw corrupt(key, operation, "attribute " + layout.resultEncoding() + " holds '" + encoding
+            throw corrupt(key, operation, "attribute " + layout.resultEncoding() + " contains '" + encoding
                     + "', but only '" + ResultCompression.GZIP + "' is known");
         }
         try {
@@ -144,7 +144,7 @@ final class RecordItems {
         try {
             return Long.parseLong(value.n());
         } catch (NumberFormatException e) {
-            throw corrupt(key, operation, "attribute " + name + " holds " + value.n() + ", which is not a whole"
+            throw corrupt(key, operation, "attribute " + name + " contains " + value.n() + ", which is not a whole"
                     + " number of the long range");
         }
     }

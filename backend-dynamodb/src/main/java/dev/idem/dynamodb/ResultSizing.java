@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * Fits a result into DynamoDB's item size limit of 400 KB (409,600 bytes, counting attribute
- * names and values). A result that fits is stored as it is; one that does not is compressed
- * with GZIP when that makes it fit; otherwise the record completes with a "not stored"
+ * names and values). A result that fits is stored as it is. One that does not is compressed
+ * with GZIP when that makes it fit. Otherwise the record completes with a "not stored"
  * envelope, so that the action still never runs twice.
  */
 final class ResultSizing {
@@ -23,7 +23,7 @@ final class ResultSizing {
      * SHA-256 fingerprint and a host-and-process owner take about 150 bytes.
      */
     // NOTE: an owner id and fingerprint above this size together can push a near-limit result over the
-    // item limit; the store then retries the completion once without the result.
+    // item limit. The store then retries the completion once without the result.
     static final int UNKNOWN_ATTRIBUTES_RESERVE = 2048;
 
     private final DynamoDbTableLayout layout;
@@ -55,7 +55,7 @@ final class ResultSizing {
         return new StoredResult(ResultEnvelope.notStored(reason), null, originalBytes, true);
     }
 
-    /** The largest result attribute value that keeps the completed item of {@code key} within the limit. */
+    /** Returns the largest result attribute value that keeps the completed item of {@code key} within the limit. */
     int resultRoom(String key) {
         int used = 0;
         for (Map.Entry<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> keyAttribute

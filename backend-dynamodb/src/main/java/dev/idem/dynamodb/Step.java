@@ -37,7 +37,7 @@ sealed interface Step<T> {
         }
     }
 
-    /** What an operation does after a call: the next step, or a thrown {@link dev.idem.BackendException}. */
+    /** The rest of an operation after a call, which returns the next step or throws a {@link dev.idem.BackendException}. */
     @FunctionalInterface
     interface Continuation<T> {
 

@@ -50,7 +50,7 @@ class CorruptItemTest {
         assertThatThrownBy(() -> store.get("corrupt-status"))
                 .isInstanceOf(CorruptRecordException.class)
                 .hasMessageContaining("dynamodb get failed for key corrupt-status")
-                .hasMessageContaining("holds 'PAUSED'");
+                .hasMessageContaining("contains 'PAUSED'");
     }
 
     @Test
@@ -67,7 +67,7 @@ class CorruptItemTest {
 
         assertThatThrownBy(() -> store.get("corrupt-encoding"))
                 .isInstanceOf(CorruptRecordException.class)
-                .hasMessageContaining("holds 'zstd', but only 'gzip' is known");
+                .hasMessageContaining("contains 'zstd', but only 'gzip' is known");
     }
 
     @Test
