@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -74,6 +75,7 @@ public final class Idem {
     private final Fingerprinter fingerprinter;
     private final Object objectMapper;
     private final ConcurrentHashMap<Type, ResultCodec<?>> codecs;
+    private final Set<ResultCodec<?>> readableCodecs;
     private final LocalCache cache;
     private final List<IdempotencyListener> listeners;
     private final Clock clock;
@@ -92,13 +94,20 @@ public final class Idem {
         this.fingerprinter = builder.fingerprinter;
         this.objectMapper = builder.objectMapper;
         this.codecs = new ConcurrentHashMap<>();
+        this.readableCodecs = ConcurrentHashMap.newKeySet();
         this.cache = builder.cacheMaxEntries > 0
                 ? new LocalCache(builder.cacheMaxEntries, builder.cacheMaxTtl, builder.clock)
                 : null;
         this.listeners = List.copyOf(builder.listeners);
         this.clock = builder.clock;
-        int storeLimit = store.capabilities().maxResultBytes();
-        this.maxResultBytes = builder.maxResultBytes == null ? storeLimit : Math.min(builder.maxResultBytes, storeLimit);
+        // The stored envelope adds one tag byte to the encoded result, so the store's limit is one byte larger.
+        int storeLimit = store.capabilities().maxResultBytes() - 1;
+        if (builder.maxResultBytes != null && builder.maxResultBytes > storeLimit) {
+            throw new IllegalArgumentException("maxResultBytes " + builder.maxResultBytes + " exceeds what the "
+                    + backend + " store accepts (" + storeLimit + " bytes of encoded result). Raise the limit on the"
+                    + " store's own builder where the backend allows it, or choose a lower maxResultBytes.");
+        }
+        this.maxResultBytes = builder.maxResultBytes == null ? storeLimit : builder.maxResultBytes;
         this.owner = builder.owner;
     }
 
@@ -114,6 +123,7 @@ public final class Idem {
         this.fingerprinter = base.fingerprinter;
         this.objectMapper = base.objectMapper;
         this.codecs = base.codecs;
+        this.readableCodecs = base.readableCodecs;
         this.cache = base.cache;
         this.listeners = base.listeners;
         this.clock = base.clock;
@@ -242,7 +252,7 @@ public final class Idem {
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitStartedNanos);
             long waitLeftMillis = inFlight.maxWait().toMillis() - waitedMillis;
             if (!inFlight.waits() || waitLeftMillis <= 0) {
-                throw new InFlightException(storageKey, retryAfter, record.fencingToken());
+                throw new InFlightException(storageKey, retryAfter, record.fencingToken(), inFlight.waits());
             }
 
             // Poll again no later than the lease's end, when a claim may take the key over.
@@ -715,7 +725,21 @@ public final class Idem {
             return new Encoded(ResultEnvelope.notStored("result of type " + type + " could not be encoded"), error);
         }
 
-        if (encoded.length + 1 > maxResultBytes) {
+        String unreadable = checkReadable(codec, encoded);
+        if (unreadable != null) {
+            String type = value.getClass().getName();
+            log.warn("[{}] result of type {} for key {} can be encoded but not decoded; completing without a result",
+                    namespace(), type, storageKey);
+            emit(IdempotencyEventType.RESULT_NOT_STORED, storageKey, 0, System.nanoTime(), null);
+            ResultEncodingException error = new ResultEncodingException(storageKey, "The action for key " + storageKey
+                    + " ran, but its result of type " + type + " cannot be read back (" + unreadable + "), so"
+                    + " duplicates could not replay it. The record was completed without a result, so duplicates will"
+                    + " not run the action again. Give " + type + " a constructor the codec can use, such as a"
+                    + " @JsonCreator or a record, or pass a ResultCodec.", null);
+            return new Encoded(ResultEnvelope.notStored("result of type " + type + " cannot be decoded"), error);
+        }
+
+        if (encoded.length > maxResultBytes) {
             log.warn("[{}] result for key {} is {} bytes encoded, above the limit of {}; completing without a result",
                     namespace(), storageKey, encoded.length, maxResultBytes);
             emit(IdempotencyEventType.RESULT_NOT_STORED, storageKey, 0, System.nanoTime(), null);
@@ -723,6 +747,25 @@ public final class Idem {
                     + maxResultBytes + " bytes"), new ResultTooLargeException(storageKey, encoded.length, maxResultBytes));
         }
         return new Encoded(ResultEnvelope.value(encoded), null);
+    }
+
+    /**
+     * Decodes the first result each codec encodes, so that a type that can be written but not
+     * read back fails on its first call rather than on every duplicate for the record's retention.
+     *
+     * @return {@code null} when the codec reads its output back, else the reason it cannot
+     */
+    private <T> String checkReadable(ResultCodec<T> codec, byte[] encoded) {
+        if (readableCodecs.contains(codec)) {
+            return null;
+        }
+        try {
+            codec.decode(encoded);
+        } catch (RuntimeException e) {
+            return e.getMessage();
+        }
+        readableCodecs.add(codec);
+        return null;
     }
 
     <T> T decode(String storageKey, byte[] envelope, ResultCodec<T> codec) {
@@ -733,8 +776,9 @@ public final class Idem {
                     return codec.decode(ResultEnvelope.payload(envelope));
                 } catch (RuntimeException e) {
                     throw new CorruptRecordException(backend, "replay", storageKey, "the stored result cannot be"
-                            + " decoded with " + codec.getClass().getSimpleName() + " (" + e.getMessage() + "). Was it"
-                            + " written with another result type? Use a new namespace after changing a result type.", e);
+                            + " decoded with " + codec.getClass().getSimpleName() + " (" + e.getMessage() + "). It was"
+                            + " written with another result type or another version of it; read it with the type it was"
+                            + " written with, or use a new namespace after an incompatible change to a result type.", e);
                 }
             }
             case ResultEnvelope.NULL -> {

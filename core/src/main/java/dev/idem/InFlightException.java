@@ -12,9 +12,17 @@ public class InFlightException extends IdempotencyException {
     private final long fencingToken;
 
     public InFlightException(String key, Duration retryAfter, long fencingToken) {
+        this(key, retryAfter, fencingToken, false);
+    }
+
+    /**
+     * @param waited whether the caller already waited under {@code InFlightPolicy.await} and gave up
+     */
+    public InFlightException(String key, Duration retryAfter, long fencingToken, boolean waited) {
         super(key, "Key " + key + " is in progress under fencing token " + fencingToken
-                + "; its lease ends in " + retryAfter.toMillis() + " ms. Retry after that, or configure"
-                + " InFlightPolicy.await(...) to wait for the result.");
+                + "; its lease ends in " + retryAfter.toMillis() + " ms. " + (waited
+                ? "The wait limit of InFlightPolicy.await passed first; retry later or wait longer."
+                : "Retry after that, or configure InFlightPolicy.await(...) to wait for the result."));
         this.retryAfter = retryAfter;
         this.fencingToken = fencingToken;
     }

@@ -397,6 +397,50 @@ class IdemExecuteTest {
     }
 
     @Test
+    void resultOfExactlyMaxBytesIsStored() {
+        Idem limited = Idem.builder(store).namespace("orders").clock(clock).maxResultBytes(1024).build();
+
+        limited.execute("k1", null, String.class, () -> "z".repeat(1024));
+
+        assertThat(limited.execute("k1", null, String.class, () -> "x").value()).hasSize(1024);
+    }
+
+    @Test
+    void maxResultBytesAboveStoreLimitIsRejected() {
+        InMemoryIdempotencyStore small = InMemoryIdempotencyStore.builder().maxResultBytes(1000).build();
+
+        assertThatThrownBy(() -> Idem.builder(small).maxResultBytes(5000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("5000")
+                .hasMessageContaining("999");
+    }
+
+    /** Jackson writes this class through its getter but cannot create it, having no usable constructor. */
+    static final class WriteOnly {
+        private final int amount;
+
+        WriteOnly(int amount) {
+            this.amount = amount;
+        }
+
+        public int getAmount() {
+            return amount;
+        }
+    }
+
+    @Test
+    void unreadableResultFailsOnFirstCall() {
+        assertThatThrownBy(() -> idem.execute("k1", null, WriteOnly.class, () -> {
+            runs.incrementAndGet();
+            return new WriteOnly(5);
+        })).isInstanceOf(ResultEncodingException.class).hasMessageContaining("cannot be read back");
+
+        assertThatThrownBy(() -> idem.execute("k1", null, WriteOnly.class, () -> new WriteOnly(6)))
+                .isInstanceOf(ResultNotStoredException.class);
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
     void unencodableResultCompletesWithoutResult() {
         assertThatThrownBy(() -> idem.execute("k1", null, Object.class, () -> {
             runs.incrementAndGet();

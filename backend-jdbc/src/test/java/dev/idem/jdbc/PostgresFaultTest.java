@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -50,6 +51,20 @@ class PostgresFaultTest {
             statement.execute("DROP TABLE " + store.table());
         }
         store.close();
+    }
+
+    @Test
+    void unreachableDatabaseNamesRootCause() {
+        // Port 1 on loopback has no listener, so every connection attempt is refused at once.
+        JdbcIdempotencyStore.Builder unreachable = JdbcIdempotencyStore.builder()
+                .jdbcUrl("jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=secret")
+                .connectionTimeout(Duration.ofSeconds(1));
+
+        assertThatThrownBy(unreachable::build)
+                .isInstanceOf(BackendException.class)
+                .hasMessageContaining("127.0.0.1:1")
+                .hasMessageContaining("refused")
+                .hasMessageNotContaining("secret");
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.idem.internal.Jackson;
+import dev.idem.internal.JavaTimeModules;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,7 +61,7 @@ public final class JacksonResultCodec<T> implements ResultCodec<T> {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         if (Jackson.isJavaTimePresent()) {
-            mapper.registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
+            JavaTimeModules.register(mapper);
         }
         return mapper;
     }
