@@ -42,6 +42,8 @@ import java.util.Objects;
  *   <tr><td>{@code createdAt}</td><td>N</td><td>when the current claim was made</td></tr>
  *   <tr><td>{@code completedAt}</td><td>N</td><td>when the record completed; only on {@code COMPLETED} items</td></tr>
  *   <tr><td>{@code owner}</td><td>S</td><td>identifier of the process that made the current claim</td></tr>
+ *   <tr><td>{@code claimId}</td><td>S</td><td>random identifier of the current claim's request, so that a claim
+ *       whose response was lost and that the SDK sent again recognizes its own earlier write</td></tr>
  * </table>
  */
 public final class DynamoDbTableLayout {
@@ -74,6 +76,7 @@ public final class DynamoDbTableLayout {
     private final String createdAt;
     private final String completedAt;
     private final String owner;
+    private final String claimId;
 
     private DynamoDbTableLayout(Builder builder) {
         this.partitionKey = builder.partitionKey;
@@ -92,6 +95,7 @@ public final class DynamoDbTableLayout {
         this.createdAt = builder.createdAt;
         this.completedAt = builder.completedAt;
         this.owner = builder.owner;
+        this.claimId = builder.claimId;
     }
 
     /** Returns the simple layout with every default name. */
@@ -169,6 +173,10 @@ public final class DynamoDbTableLayout {
         return owner;
     }
 
+    public String claimId() {
+        return claimId;
+    }
+
     /** Returns the primary key of the item that holds {@code key}. */
     public Map<String, AttributeValue> itemKey(String key) {
         Map<String, AttributeValue> itemKey = new HashMap<>(4);
@@ -210,6 +218,7 @@ public final class DynamoDbTableLayout {
         names.put("createdAt", createdAt);
         names.put("completedAt", completedAt);
         names.put("owner", owner);
+        names.put("claimId", claimId);
         return names;
     }
 
@@ -244,6 +253,7 @@ public final class DynamoDbTableLayout {
         private String createdAt = "createdAt";
         private String completedAt = "completedAt";
         private String owner = "owner";
+        private String claimId = "claimId";
 
         private Builder() {
         }
@@ -342,6 +352,11 @@ public final class DynamoDbTableLayout {
 
         public Builder owner(String attributeName) {
             this.owner = attributeName;
+            return this;
+        }
+
+        public Builder claimId(String attributeName) {
+            this.claimId = attributeName;
             return this;
         }
 

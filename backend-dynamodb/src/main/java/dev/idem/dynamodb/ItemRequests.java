@@ -55,7 +55,11 @@ final class ItemRequests {
      * @param now             the client's clock, written as the claim's times
      * @param decisionNow     the client's clock minus the skew allowance, compared with stored times
      */
-    UpdateItemRequest claim(ClaimRequest request, String keptFingerprint, long now, long decisionNow) {
+    DynamoDbTableLayout layout() {
+        return layout;
+    }
+
+    UpdateItemRequest claim(ClaimRequest request, String keptFingerprint, String claimId, long now, long decisionNow) {
         Expression expression = new Expression();
         expression.name("#st", layout.status());
         expression.name("#tok", layout.fencingToken());
@@ -68,6 +72,7 @@ final class ItemRequests {
         expression.name("#cre", layout.createdAt());
         expression.name("#cmp", layout.completedAt());
         expression.name("#own", layout.owner());
+        expression.name("#cid", layout.claimId());
 
         long leaseExpiresAt = now + request.leaseMillis();
         long expiresAt = request.expiresAt(now);
@@ -80,8 +85,10 @@ final class ItemRequests {
         expression.value(":now", number(now));
         expression.value(":decisionNow", number(decisionNow));
 
+        expression.value(":cid", AttributeValue.fromS(claimId));
+
         StringBuilder set = new StringBuilder("SET #st = :inProgress, #tok = if_not_exists(#tok, :seed) + :one,"
-                + " #lease = :lease, #exp = :exp, #ttl = :ttl, #cre = :now");
+                + " #lease = :lease, #exp = :exp, #ttl = :ttl, #cre = :now, #cid = :cid");
         StringBuilder remove = new StringBuilder(" REMOVE #res, #enc, #cmp");
         String fingerprint = request.fingerprint() != null ? request.fingerprint() : keptFingerprint;
         if (fingerprint != null) {

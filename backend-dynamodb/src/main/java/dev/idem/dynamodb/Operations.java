@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 
 import java.time.Clock;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 /**
@@ -103,8 +103,9 @@ final class Operations {
     private Step<ClaimResult> claimAttempt(ClaimRequest request, String keptFingerprint, int attempt) {
         long now = clock.millis();
         long decisionNow = now - skewMillis;
+        String claimId = newClaimId();
 
-        return Step.call(requests.claim(request, keptFingerprint, now, decisionNow), (response, failure) -> {
+        return Step.call(requests.claim(request, keptFingerprint, claimId, now, decisionNow), (response, failure) -> {
             if (failure == null) {
                 return Step.done(acquired(request, ((UpdateItemResponse) response).attributes(), now, decisionNow));
             }
@@ -115,7 +116,7 @@ final class Operations {
             return withCurrentItem(request.key(), "claim", refused, item -> {
                 long readNow = decisionNow();
                 IdempotencyRecord record = items.liveRecord(request.key(), item, readNow, "claim");
-                if (wasRetried(refused) && isOwnClaim(record, request, now)) {
+                if (wasRetried(refused) && isOwnClaim(record, item, claimId)) {
                     log.info("[{}] claim of key {} found its own write from an attempt whose response was lost;"
                             + " the claim holds fencing token {}", DynamoDbIdempotencyStore.BACKEND, request.key(),
                             record.fencingToken());
@@ -152,17 +153,20 @@ final class Operations {
     /**
      * Tells whether {@code record} is this very claim's write. The SDK retries a request whose
      * response was lost, and when the first attempt took effect, the retry is refused by that
-     * write. The claim's own times, to the millisecond, and its owner identify it.
+     * write. Each claim request carries a random id, which identifies it exactly.
      */
-    // NOTE: another thread with the same owner id that claimed the key in the same millisecond, with the
-    // same lease and fingerprint, while this request's first attempt was lost in transit, would pass too.
-    private static boolean isOwnClaim(IdempotencyRecord record, ClaimRequest request, long now) {
-        return record != null
-                && !record.isCompleted()
-                && record.createdAt() == now
-                && record.leaseExpiresAt() == now + request.leaseMillis()
-                && Objects.equals(record.owner(), request.owner())
-                && Objects.equals(record.fingerprint(), request.fingerprint());
+    private boolean isOwnClaim(IdempotencyRecord record, Map<String, AttributeValue> item, String claimId) {
+        if (record == null || record.isCompleted() || item == null) {
+            return false;
+        }
+        AttributeValue stored = item.get(requests.layout().claimId());
+        return stored != null && claimId.equals(stored.s());
+    }
+
+    /** Returns a random 128-bit claim id; ThreadLocalRandom avoids SecureRandom's cost on every claim. */
+    private static String newClaimId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
     }
 
     /** Returns the result for a live record that stops a claim, or {@code null} when the claim may go ahead. */
