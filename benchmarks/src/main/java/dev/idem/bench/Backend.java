@@ -79,8 +79,11 @@ public enum Backend {
         if (lower.startsWith("jdbc:h2:")) {
             return H2;
         }
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            return DYNAMODB;
+        }
         throw new IllegalArgumentException("Cannot tell the backend from the URL '" + url
-                + "'. Use a redis://, jdbc:postgresql:, jdbc:mariadb: or jdbc:h2: URL, or set --backend.");
+                + "'. Use a redis://, jdbc:postgresql:, jdbc:mariadb:, jdbc:h2: or http(s):// (DynamoDB) URL, or set --backend.");
     }
 
     @Override

@@ -2,19 +2,27 @@ package dev.idem.bench;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.idem.dynamodb.DynamoDbIdempotencyStore;
+import dev.idem.dynamodb.DynamoDbTables;
 import dev.idem.jdbc.JdbcIdempotencyStore;
 import dev.idem.memory.InMemoryIdempotencyStore;
 import dev.idem.redis.RedisIdempotencyStore;
 import dev.idem.spi.IdempotencyStore;
-import dev.idem.spi.IdempotencyStoreProvider;
-import dev.idem.spi.StoreConfig;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 
-import java.util.Map;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 
 /**
@@ -37,15 +45,20 @@ public final class BackendConnection implements AutoCloseable {
     private final IdempotencyStore store;
     private final UnifiedJedis redis;
     private final HikariDataSource dataSource;
+    private final DynamoDbClient dynamoDb;
+    private final CapacityMeter capacity;
     private final int poolSize;
 
     private BackendConnection(Backend backend, String url, IdempotencyStore store, UnifiedJedis redis,
-                              HikariDataSource dataSource, int poolSize) {
+                              HikariDataSource dataSource, DynamoDbClient dynamoDb, CapacityMeter capacity,
+                              int poolSize) {
         this.backend = backend;
         this.url = url;
         this.store = store;
         this.redis = redis;
         this.dataSource = dataSource;
+        this.dynamoDb = dynamoDb;
+        this.capacity = capacity;
         this.poolSize = poolSize;
     }
 
@@ -64,10 +77,11 @@ public final class BackendConnection implements AutoCloseable {
         }
 
         return switch (backend) {
-            case MEMORY -> new BackendConnection(backend, "in-process", InMemoryIdempotencyStore.create(), null, null, 0);
+            case MEMORY -> new BackendConnection(backend, "in-process", InMemoryIdempotencyStore.create(),
+                    null, null, null, null, 0);
             case REDIS -> openRedis(url == null ? DEFAULT_REDIS_URL : url, poolSize);
             case POSTGRESQL, MARIADB, H2 -> openSql(backend, url, table, poolSize);
-            case DYNAMODB -> openFromProvider(backend, url, table);
+            case DYNAMODB -> openDynamoDb(url, table, poolSize);
         };
     }
 
@@ -78,7 +92,7 @@ public final class BackendConnection implements AutoCloseable {
         UnifiedJedis client = RedisClient.builder().fromURI(url).poolConfig(pool).build();
         try {
             RedisIdempotencyStore store = RedisIdempotencyStore.builder(client).build();
-            return new BackendConnection(Backend.REDIS, redact(url), store, client, null, poolSize);
+            return new BackendConnection(Backend.REDIS, redact(url), store, client, null, null, null, poolSize);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -107,7 +121,7 @@ public final class BackendConnection implements AutoCloseable {
         HikariDataSource pool = new HikariDataSource(config);
         try {
             JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).table(table).build();
-            return new BackendConnection(backend, redact(jdbcUrl), store, null, pool, poolSize);
+            return new BackendConnection(backend, redact(jdbcUrl), store, null, pool, null, null, poolSize);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -115,21 +129,57 @@ public final class BackendConnection implements AutoCloseable {
     }
 
     /**
-     * Builds the store through its {@link IdempotencyStoreProvider}, so that a backend module
-     * present on the classpath works without a compile-time dependency on it.
+     * Opens a DynamoDB client with a capacity meter. Without a URL the SDK picks the region's
+     * endpoint, region and credentials as usual. A loopback URL, such as a local dynalite, gets
+     * the region us-east-1 and placeholder credentials, because a local server checks neither.
      */
-    private static BackendConnection openFromProvider(Backend backend, String url, String table) {
-        for (IdempotencyStoreProvider provider : ServiceLoader.load(IdempotencyStoreProvider.class)) {
-            if (provider.name().equals(backend.cliName())) {
-                Map<String, String> settings = url == null
-                        ? Map.of(backend.cliName() + ".table", table)
-                        : Map.of(backend.cliName() + ".table", table, backend.cliName() + ".endpoint", url);
-                IdempotencyStore store = provider.create(StoreConfig.of(settings));
-                return new BackendConnection(backend, url == null ? "default endpoint" : redact(url), store, null, null, 0);
+    private static BackendConnection openDynamoDb(String url, String table, int poolSize) {
+        CapacityMeter meter = new CapacityMeter();
+        DynamoDbClientBuilder builder = DynamoDbClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder().maxConnections(poolSize))
+                .overrideConfiguration(ClientOverrideConfiguration.builder().addExecutionInterceptor(meter).build());
+        if (url != null) {
+            URI endpoint = URI.create(url);
+            builder.endpointOverride(endpoint);
+            if (isLoopback(endpoint)) {
+                builder.region(Region.US_EAST_1).credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")));
             }
         }
-        throw new IllegalArgumentException("The " + backend + " backend is not in this build of idem.jar: its module"
-                + " was not on the classpath. Use memory, redis, postgresql, mariadb or h2.");
+        DynamoDbClient client = builder.build();
+        try {
+            DynamoDbIdempotencyStore store = DynamoDbIdempotencyStore.builder(client).tableName(table).build();
+            return new BackendConnection(Backend.DYNAMODB, url == null ? "the region's endpoint" : url, store,
+                    null, null, client, meter, poolSize);
+        } catch (RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static boolean isLoopback(URI endpoint) {
+        try {
+            return endpoint.getHost() != null && InetAddress.getByName(endpoint.getHost()).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Creates the records table when it is missing: the SQL DDL, or a DynamoDB table with TTL.
+     * Redis and the in-memory store need none.
+     *
+     * @return a sentence that says what was done
+     */
+    public String createTableIfMissing() {
+        if (store instanceof JdbcIdempotencyStore sql) {
+            sql.createTableIfMissing();
+            return "Table " + sql.table() + " is ready on " + url + ".";
+        }
+        if (dynamoDb != null) {
+            return DynamoDbTables.createTable(dynamoDb, ((DynamoDbIdempotencyStore) store).tableName()).message();
+        }
+        return "The " + backend + " backend needs no table.";
     }
 
     /** Returns the URL with any password replaced by {@code ***}, for messages and reports. */
@@ -162,7 +212,17 @@ public final class BackendConnection implements AutoCloseable {
         return dataSource;
     }
 
-    /** Connections in the Redis or JDBC pool; {@code 0} where the store has no pool. */
+    /** The DynamoDB client the store runs over; {@code null} for other backends. */
+    public DynamoDbClient dynamoDb() {
+        return dynamoDb;
+    }
+
+    /** The consumed-capacity meter of the DynamoDB client; {@code null} for other backends. */
+    public CapacityMeter capacity() {
+        return capacity;
+    }
+
+    /** Connections in the Redis, JDBC or HTTP pool; {@code 0} where the store has no pool. */
     public int poolSize() {
         return poolSize;
     }
@@ -175,6 +235,9 @@ public final class BackendConnection implements AutoCloseable {
         }
         if (dataSource != null) {
             dataSource.close();
+        }
+        if (dynamoDb != null) {
+            dynamoDb.close();
         }
     }
 }

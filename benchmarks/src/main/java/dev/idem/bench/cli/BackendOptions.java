@@ -15,12 +15,14 @@ final class BackendOptions {
 
     @Option(names = "--url", paramLabel = "URL",
             description = "The server: redis://host:6379, jdbc:postgresql://host:5432/db?user=u,"
-                    + " jdbc:mariadb://host:3306/db?user=u or jdbc:h2:... Default for redis: "
-                    + BackendConnection.DEFAULT_REDIS_URL + "; for h2: a private in-memory database.")
+                    + " jdbc:mariadb://host:3306/db?user=u, jdbc:h2:... or a DynamoDB endpoint such as"
+                    + " http://127.0.0.1:8000. Default for redis: "
+                    + BackendConnection.DEFAULT_REDIS_URL + "; for h2: a private in-memory database; for dynamodb:"
+                    + " the region's endpoint, with the SDK's region and credentials.")
     String url;
 
     @Option(names = "--table", paramLabel = "NAME", defaultValue = JdbcIdempotencyStore.DEFAULT_TABLE,
-            description = "The SQL table of the records. Default: ${DEFAULT-VALUE}.")
+            description = "The SQL or DynamoDB table of the records. Default: ${DEFAULT-VALUE}.")
     String table;
 
     /** Returns the backend that {@code --backend} names, or that the URL's scheme implies. */

@@ -4,7 +4,6 @@ import dev.idem.Idem;
 import dev.idem.bench.Backend;
 import dev.idem.bench.BackendConnection;
 import dev.idem.bench.CountingStore;
-import dev.idem.jdbc.JdbcIdempotencyStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -75,6 +74,16 @@ final class BenchCommand implements Callable<Integer> {
             description = "Also draw throughput and p99 against concurrency into FILE, an SVG image.")
     Path chart;
 
+    @Option(names = "--price-per-million-writes", paramLabel = "PRICE",
+            description = "DynamoDB: the price of a million write request units, to estimate the cost of a"
+                    + " million operations from the consumed capacity.")
+    Double pricePerMillionWrites;
+
+    @Option(names = "--price-per-million-reads", paramLabel = "PRICE",
+            description = "DynamoDB: the price of a million read request units; reads are counted only"
+                    + " when this is given.")
+    Double pricePerMillionReads;
+
     @Option(names = "--namespace", paramLabel = "NAME", defaultValue = "idem-bench",
             description = "The namespace of the run's keys. Default: ${DEFAULT-VALUE}.")
     String namespace;
@@ -85,8 +94,8 @@ final class BenchCommand implements Callable<Integer> {
         int pool = poolSize != null ? poolSize : threads.stream().mapToInt(Integer::intValue).max().orElse(1);
 
         try (BackendConnection connection = backend.open(pool)) {
-            if (connection.store() instanceof JdbcIdempotencyStore sql) {
-                sql.createTableIfMissing();
+            if (connection.backend().isSql() || connection.backend() == Backend.DYNAMODB) {
+                System.err.println(connection.createTableIfMissing());
             }
             CountingStore store = new CountingStore(connection.store(), connection.backend());
             Idem idem = Idem.builder(store).namespace(namespace).retention(retention).build();
@@ -94,8 +103,9 @@ final class BenchCommand implements Callable<Integer> {
             String settings = describeSettings(connection);
             System.out.println("idem bench: " + connection.backend() + " at " + connection.url());
             System.out.println(settings);
-            LoadGenerator generator = new LoadGenerator(idem, store,
-                    new LoadGenerator.Settings(duration, warmup, keys, duplicateRatio, resultSize), System.err);
+            LoadGenerator generator = new LoadGenerator(idem, store, connection.capacity(),
+                    new LoadGenerator.Settings(duration, warmup, keys, duplicateRatio, resultSize,
+                            pricePerMillionWrites, pricePerMillionReads), System.err);
 
             List<LevelResult> results = new ArrayList<>();
             for (int level : threads) {
@@ -129,6 +139,11 @@ final class BenchCommand implements Callable<Integer> {
         if (retention.isZero()) {
             throw new IllegalArgumentException("--retention must be positive, got " + Durations.format(retention));
         }
+        if ((pricePerMillionWrites != null && pricePerMillionWrites < 0)
+                || (pricePerMillionReads != null && pricePerMillionReads < 0)) {
+            throw new IllegalArgumentException("--price-per-million-writes and --price-per-million-reads must be"
+                    + " zero or positive");
+        }
         if (poolSize != null && poolSize < 1) {
             throw new IllegalArgumentException("--pool-size must be at least 1, got " + poolSize);
         }
@@ -152,6 +167,16 @@ final class BenchCommand implements Callable<Integer> {
                 + backend.roundTripsPerDuplicateClaim() + ", complete " + backend.roundTripsPerComplete() + ").");
         if (backend.isSql()) {
             System.out.println("connection pool: " + connection.poolSize() + " connections (HikariCP).");
+        }
+        if (backend == Backend.DYNAMODB) {
+            System.out.println("connection pool: " + connection.poolSize() + " HTTP connections (Apache client).");
+            System.out.println("consumed capacity: read from ReturnConsumedCapacity on successful requests. A claim"
+                    + " refused by its condition (a duplicate) returns no capacity, so it is missing here although"
+                    + " DynamoDB bills it as a write; a local emulator may report no capacity at all.");
+            System.out.println("round trips on an emulator: dynalite does not return the item of a refused claim,"
+                    + " so there each duplicate costs a second request (a GetItem) that the count above leaves out.");
+        } else {
+            System.out.println("consumed capacity: not available, the " + backend + " backend has no request units.");
         }
         if (backend == Backend.MEMORY) {
             System.out.println("The in-memory store is neither durable nor shared: these figures are the"

@@ -13,7 +13,11 @@ package dev.idem.bench.cli;
  * @param errors           calls that failed with any other exception
  * @param storeCallsPerOp  store calls per operation, counted
  * @param roundTripsPerOp  network round trips per operation, derived from the store calls
- * @param poolSize         connections in the Redis or JDBC pool; {@code 0} when the store has none
+ * @param poolSize         connections in the Redis, JDBC or HTTP pool; {@code 0} when the store has none
+ * @param writeUnitsPerOp  DynamoDB write request units per operation, from the responses; {@code null} elsewhere
+ * @param readUnitsPerOp   DynamoDB read request units per operation, from the responses; {@code null} elsewhere
+ * @param costPerMillionOps estimated price of a million operations from the units and the prices given; {@code null}
+ *                          when no price was given or the backend reports no units
  * @param firstError       the message of the first error, or {@code null}
  */
 public record LevelResult(
@@ -32,6 +36,9 @@ public record LevelResult(
         double storeCallsPerOp,
         double roundTripsPerOp,
         int poolSize,
+        Double writeUnitsPerOp,
+        Double readUnitsPerOp,
+        Double costPerMillionOps,
         String firstError) {
 
     /** Operations per second over the measured time. */

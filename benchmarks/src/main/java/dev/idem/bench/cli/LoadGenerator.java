@@ -2,6 +2,7 @@ package dev.idem.bench.cli;
 
 import dev.idem.Idem;
 import dev.idem.InFlightException;
+import dev.idem.bench.CapacityMeter;
 import dev.idem.bench.CountingStore;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -32,6 +33,7 @@ final class LoadGenerator {
 
     private final Idem idem;
     private final CountingStore store;
+    private final CapacityMeter capacity;
     private final Settings settings;
     private final PrintStream progress;
     private final byte[] result;
@@ -44,13 +46,18 @@ final class LoadGenerator {
      * @param keySpace       the most distinct keys one level creates; after that every operation is a duplicate
      * @param duplicateRatio the share of operations, from 0 to 1, that repeat a key already used
      * @param resultSize     bytes of the result the action returns and the store keeps
+     * @param writePrice     price of a million write request units, or {@code null}
+     * @param readPrice      price of a million read request units, or {@code null}
      */
-    record Settings(Duration duration, Duration warmup, long keySpace, double duplicateRatio, int resultSize) {
+    record Settings(Duration duration, Duration warmup, long keySpace, double duplicateRatio, int resultSize,
+                    Double writePrice, Double readPrice) {
     }
 
-    LoadGenerator(Idem idem, CountingStore store, Settings settings, PrintStream progress) {
+    /** Creates a generator; {@code capacity} is the DynamoDB meter, or {@code null} for other backends. */
+    LoadGenerator(Idem idem, CountingStore store, CapacityMeter capacity, Settings settings, PrintStream progress) {
         this.idem = idem;
         this.store = store;
+        this.capacity = capacity;
         this.settings = settings;
         this.progress = progress;
         this.result = new byte[settings.resultSize()];
@@ -64,6 +71,9 @@ final class LoadGenerator {
             drive(threads, settings.warmup(), new Recorder(3), new Counters(), false);
         }
         store.reset();
+        if (capacity != null) {
+            capacity.reset();
+        }
 
         Recorder recorder = new Recorder(3);
         Counters counters = new Counters();
@@ -78,7 +88,27 @@ final class LoadGenerator {
                 micros(total.getValueAtPercentile(99)), micros(total.getValueAtPercentile(99.9)),
                 micros(total.getMaxValue()),
                 perOperation(store.calls(), operations), perOperation(store.roundTrips(), operations),
-                poolSize, counters.firstError.get());
+                poolSize, unitsPerOp(true, operations), unitsPerOp(false, operations), costPerMillion(operations),
+                counters.firstError.get());
+    }
+
+    private Double unitsPerOp(boolean writes, long operations) {
+        if (capacity == null || operations == 0) {
+            return null;
+        }
+        return (writes ? capacity.writeUnits() : capacity.readUnits()) / operations;
+    }
+
+    private Double costPerMillion(long operations) {
+        Double writes = unitsPerOp(true, operations);
+        Double reads = unitsPerOp(false, operations);
+        if (writes == null || (settings.writePrice() == null && settings.readPrice() == null)) {
+            return null;
+        }
+        // Units per operation times a million operations, priced per million units: the millions cancel.
+        double writeCost = settings.writePrice() == null ? 0 : writes * settings.writePrice();
+        double readCost = settings.readPrice() == null ? 0 : reads * settings.readPrice();
+        return writeCost + readCost;
     }
 
     private Histogram drive(int threads, Duration duration, Recorder recorder, Counters counters, boolean report)

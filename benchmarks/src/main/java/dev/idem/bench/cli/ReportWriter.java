@@ -15,7 +15,8 @@ final class ReportWriter {
     static final List<String> COLUMNS = List.of(
             "backend", "threads", "seconds", "operations", "throughput_ops_per_s",
             "p50_us", "p90_us", "p99_us", "p999_us", "max_us",
-            "store_calls_per_op", "round_trips_per_op", "executed", "replayed", "in_flight", "errors", "pool_size");
+            "store_calls_per_op", "round_trips_per_op", "executed", "replayed", "in_flight", "errors", "pool_size",
+            "write_units_per_op", "read_units_per_op", "cost_per_million_ops");
 
     private ReportWriter() {
     }
@@ -30,6 +31,15 @@ final class ReportWriter {
                     r.threads(), r.throughput(), r.p50Micros(), r.p90Micros(), r.p99Micros(), r.p999Micros(),
                     r.maxMicros(), r.storeCallsPerOp(), r.roundTripsPerOp(), r.executed(), r.replayed(),
                     r.inFlight(), r.errors());
+        }
+        for (LevelResult r : results) {
+            if (r.writeUnitsPerOp() != null) {
+                out.printf(Locale.ROOT, "consumed capacity at %d threads: %.3f write units and %.3f read units per"
+                        + " operation%s%n", r.threads(), r.writeUnitsPerOp(), r.readUnitsPerOp(),
+                        r.costPerMillionOps() == null ? ""
+                                : String.format(Locale.ROOT, ", estimated cost %.4f per million operations",
+                                        r.costPerMillionOps()));
+            }
         }
         for (LevelResult r : results) {
             if (r.firstError() != null) {
@@ -69,7 +79,8 @@ final class ReportWriter {
             json.append("    {");
             // The backend column is the top-level field, so each level starts at the second column.
             for (int column = 1; column < COLUMNS.size(); column++) {
-                json.append('"').append(COLUMNS.get(column)).append("\": ").append(values.get(column));
+                String value = values.get(column).isEmpty() ? "null" : values.get(column);
+                json.append('"').append(COLUMNS.get(column)).append("\": ").append(value);
                 json.append(column + 1 < COLUMNS.size() ? ", " : "");
             }
             String error = results.get(i).firstError();
@@ -86,7 +97,13 @@ final class ReportWriter {
                 number(r.throughput()), number(r.p50Micros()), number(r.p90Micros()), number(r.p99Micros()),
                 number(r.p999Micros()), number(r.maxMicros()), number(r.storeCallsPerOp()),
                 number(r.roundTripsPerOp()), String.valueOf(r.executed()), String.valueOf(r.replayed()),
-                String.valueOf(r.inFlight()), String.valueOf(r.errors()), String.valueOf(r.poolSize()));
+                String.valueOf(r.inFlight()), String.valueOf(r.errors()), String.valueOf(r.poolSize()),
+                optional(r.writeUnitsPerOp()), optional(r.readUnitsPerOp()), optional(r.costPerMillionOps()));
+    }
+
+    /** Prints a missing figure as an empty CSV cell; {@link #json} turns it into {@code null}. */
+    private static String optional(Double value) {
+        return value == null ? "" : String.format(Locale.ROOT, "%.4f", value);
     }
 
     private static String number(double value) {

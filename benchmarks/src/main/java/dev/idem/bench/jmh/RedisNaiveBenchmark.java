@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class RedisNaiveBenchmark {
 
-    private static final int COMPLETED_KEYS = 1_000;
+    private static final int COMPLETED_KEYS = 200;
 
     private BackendConnection connection;
     private RedisFloor floor;

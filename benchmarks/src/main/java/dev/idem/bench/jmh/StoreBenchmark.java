@@ -5,6 +5,7 @@ import dev.idem.Execution;
 import dev.idem.Idem;
 import dev.idem.bench.Backend;
 import dev.idem.bench.BackendConnection;
+import dev.idem.dynamodb.DynamoDbTables;
 import dev.idem.jdbc.JdbcIdempotencyStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,11 +46,11 @@ public class StoreBenchmark {
     /** Long enough to outlive a run, short enough that Redis frees the keys soon after. */
     static final Duration RETENTION = Duration.ofMinutes(5);
 
-    private static final int COMPLETED_KEYS = 1_000;
+    private static final int COMPLETED_KEYS = 200;
     private static final int BATCH_SIZE = 100;
     private static final byte[] RESULT = new byte[64];
 
-    @Param({"memory", "redis", "postgresql", "mariadb", "h2"})
+    @Param({"memory", "redis", "postgresql", "mariadb", "h2", "dynamodb"})
     public String backend;
 
     private BackendConnection connection;
@@ -87,8 +88,13 @@ public class StoreBenchmark {
     public void open() throws SQLException {
         Backend parsed = Backend.parse(backend);
         connection = BackendConnection.open(parsed, BenchTargets.url(parsed), STORE_TABLE, POOL_SIZE);
+
         if (connection.store() instanceof JdbcIdempotencyStore sql) {
             prepareTables(sql);
+        }
+        if (parsed == Backend.DYNAMODB) {
+            connection.createTableIfMissing();
+            DynamoDbTables.createTable(connection.dynamoDb(), FLOOR_TABLE);
         }
         prepare();
     }
@@ -165,7 +171,7 @@ public class StoreBenchmark {
             case REDIS -> new RedisFloor(connection.redis(), RETENTION.toMillis());
             case POSTGRESQL, MARIADB, H2 -> new SqlFloor(parsed, connection.dataSource(), FLOOR_TABLE,
                     RETENTION.toMillis());
-            case DYNAMODB -> throw new IllegalArgumentException("The dynamodb backend has no floor here yet");
+            case DYNAMODB -> new DynamoDbFloor(connection.dynamoDb(), FLOOR_TABLE, RETENTION.toMillis());
         };
 
         // Completed records for the duplicate benchmarks, read once through the cache so that it holds them all.

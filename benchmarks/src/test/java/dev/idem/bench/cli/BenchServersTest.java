@@ -1,5 +1,6 @@
 package dev.idem.bench.cli;
 
+import dev.idem.bench.LocalDynalite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,7 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs {@code idem bench} briefly against the test servers: Redis at {@code IDEM_TEST_REDIS_URL}
- * and PostgreSQL at {@code IDEM_TEST_POSTGRES_URL}, by default on 127.0.0.1.
+ * and PostgreSQL at {@code IDEM_TEST_POSTGRES_URL}, by default on 127.0.0.1, and a dynalite that
+ * the test starts on a loopback port.
  */
 class BenchServersTest {
 
@@ -40,6 +42,17 @@ class BenchServersTest {
         assertThat(column(rows, "pool_size")).isEqualTo("2");
     }
 
+    @Test
+    void dynamoDbReportsCapacity() throws Exception {
+        try (LocalDynalite dynalite = LocalDynalite.start()) {
+            List<String> rows = bench(dynalite.endpoint(), "dynamodb.csv");
+
+            assertThat(column(rows, "backend")).isEqualTo("dynamodb");
+            assertThat(column(rows, "errors")).isEqualTo("0");
+            assertThat(Double.parseDouble(column(rows, "write_units_per_op"))).isPositive();
+        }
+    }
+
     private List<String> bench(String url, String fileName) throws Exception {
         Path csv = directory.resolve(fileName);
         int exitCode = IdemCli.run("bench", "--url", url, "--table", "idem_bench_test", "--duration", "1s",
@@ -49,7 +62,7 @@ class BenchServersTest {
     }
 
     private static String column(List<String> rows, String name) {
-        return rows.get(1).split(",")[ReportWriter.COLUMNS.indexOf(name)];
+        return rows.get(1).split(",", -1)[ReportWriter.COLUMNS.indexOf(name)];
     }
 
     private static String url(String variable, String fallback) {

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class JmhSmokeTest {
 
-    /** Seven store benchmarks on five backends, and the naive Redis duplicate. */
-    private static final int BENCHMARKS = 7 * 5 + 1;
+    /** Seven store benchmarks on six backends, and the naive Redis duplicate. */
+    private static final int BENCHMARKS = 7 * 6 + 1;
 
     @Test
     void everyBenchmarkRuns() throws Exception {
