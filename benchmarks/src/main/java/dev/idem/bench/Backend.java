@@ -8,8 +8,8 @@ public enum Backend {
     MEMORY("memory", 0, 0),
     REDIS("redis", 1, 1),
     POSTGRESQL("postgresql", 1, 1),
-    // MariaDB and H2 cannot tell whether a conditional upsert applied, so the store reads first
-    // and then writes on a first claim and on complete; a duplicate is one read.
+    // MariaDB and H2 cannot report whether a conditional upsert applied. So the store reads, then
+    // writes, on a first claim and on complete, and a duplicate costs one read.
     MARIADB("mariadb", 2, 2),
     H2("h2", 2, 2),
     DYNAMODB("dynamodb", 1, 1);
@@ -24,7 +24,7 @@ public enum Backend {
         this.roundTripsPerComplete = roundTripsPerComplete;
     }
 
-    /** The name used on the command line and in reports, such as {@code postgresql}. */
+    /** Returns the name used on the command line and in reports, such as {@code postgresql}. */
     public String cliName() {
         return cliName;
     }
@@ -44,7 +44,7 @@ public enum Backend {
         return roundTripsPerComplete;
     }
 
-    /** Whether the backend is an SQL database reached through JDBC. */
+    /** Tells whether the backend is an SQL database reached through JDBC. */
     public boolean isSql() {
         return this == POSTGRESQL || this == MARIADB || this == H2;
     }

@@ -169,7 +169,7 @@ public final class BackendConnection implements AutoCloseable {
      * Creates the records table when it is missing: the SQL DDL, or a DynamoDB table with TTL.
      * Redis and the in-memory store need none.
      *
-     * @return a sentence that says what was done
+     * @return a sentence that describes what was done
      */
     public String createTableIfMissing() {
         if (store instanceof JdbcIdempotencyStore sql) {
@@ -193,7 +193,7 @@ public final class BackendConnection implements AutoCloseable {
         return backend;
     }
 
-    /** The URL the store connects to, with any password hidden. */
+    /** Returns the URL the store connects to, with any password hidden. */
     public String url() {
         return url;
     }
@@ -202,22 +202,22 @@ public final class BackendConnection implements AutoCloseable {
         return store;
     }
 
-    /** The Redis client the store runs over; {@code null} for other backends. */
+    /** Returns the Redis client the store runs over; {@code null} for other backends. */
     public UnifiedJedis redis() {
         return redis;
     }
 
-    /** The JDBC pool the store runs over; {@code null} for other backends. */
+    /** Returns the JDBC pool the store runs over; {@code null} for other backends. */
     public HikariDataSource dataSource() {
         return dataSource;
     }
 
-    /** The DynamoDB client the store runs over; {@code null} for other backends. */
+    /** Returns the DynamoDB client the store runs over; {@code null} for other backends. */
     public DynamoDbClient dynamoDb() {
         return dynamoDb;
     }
 
-    /** The consumed-capacity meter of the DynamoDB client; {@code null} for other backends. */
+    /** Returns the consumed-capacity meter of the DynamoDB client; {@code null} for other backends. */
     public CapacityMeter capacity() {
         return capacity;
     }

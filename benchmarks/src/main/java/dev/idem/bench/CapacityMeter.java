@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemResponse;
 import java.util.concurrent.atomic.DoubleAdder;
 
 /**
- * An SDK interceptor that asks DynamoDB for the capacity each item request consumes and adds it
- * up. The store does not report capacity itself, so the meter sets
+ * An SDK interceptor that requests the consumed capacity of each DynamoDB item request and adds
+ * it up. The store does not report capacity itself, so the meter sets
  * {@code ReturnConsumedCapacity = TOTAL} on the store's requests and reads the responses.
  *
  * <p>Note: a write refused by its condition (a duplicate claim) fails with an error that carries

@@ -60,7 +60,7 @@ public final class LocalDynalite implements AutoCloseable {
         return server;
     }
 
-    /** The server's URL, such as {@code http://127.0.0.1:41235}. */
+    /** Returns the server's URL, such as {@code http://127.0.0.1:41235}. */
     public String endpoint() {
         return endpoint;
     }

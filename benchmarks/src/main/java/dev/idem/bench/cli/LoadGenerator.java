@@ -39,7 +39,7 @@ final class LoadGenerator {
     private final byte[] result;
 
     /**
-     * What one run does at each level.
+     * The load of each level.
      *
      * @param duration       measured time per level
      * @param warmup         unmeasured time per level before it, for JIT compilation and pool start-up

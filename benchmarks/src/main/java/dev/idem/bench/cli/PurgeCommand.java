@@ -15,7 +15,7 @@ final class PurgeCommand implements Callable<Integer> {
     BackendOptions backend;
 
     @Option(names = "--limit", paramLabel = "ROWS", defaultValue = "1000000",
-            description = "The most rows to delete in this run. Default: ${DEFAULT-VALUE}.")
+            description = "The maximum number of rows to delete in this run. Default: ${DEFAULT-VALUE}.")
     int limit;
 
     @Override

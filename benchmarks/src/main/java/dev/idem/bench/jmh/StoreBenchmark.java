@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The library's claim, complete, duplicate and batch paths on every backend, each beside the raw
  * client operation that is its floor, over the same connection pool in the same run. Run with
- * {@code -t 1} and {@code -t 8}; the pool has 8 connections, so 8 threads never wait for one.
+ * {@code -t 1} and {@code -t 8}. The pool has 8 connections, so that at 8 threads each thread can have one.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -123,7 +123,7 @@ public class StoreBenchmark {
         return idem.claim(keys.newKey(), null);
     }
 
-    /** The floor of {@link #claim}: the backend's plain insert-if-absent. */
+    /** Runs the floor of {@link #claim}: the backend's plain insert-if-absent. */
     @Benchmark
     public void rawClaim(ThreadKeys keys) {
         floor.claim("raw:bench:" + keys.newKey());
@@ -135,7 +135,7 @@ public class StoreBenchmark {
         return idem.execute(keys.newKey(), null, byte[].class, () -> RESULT);
     }
 
-    /** The floor of {@link #claimThenComplete}: insert-if-absent, then an update of the same key. */
+    /** Runs the floor of {@link #claimThenComplete}: insert-if-absent, then an update of the same key. */
     @Benchmark
     public void rawClaimThenComplete(ThreadKeys keys) {
         String key = "raw:bench:" + keys.newKey();
@@ -174,7 +174,7 @@ public class StoreBenchmark {
             case DYNAMODB -> new DynamoDbFloor(connection.dynamoDb(), FLOOR_TABLE, RETENTION.toMillis());
         };
 
-        // Completed records for the duplicate benchmarks, read once through the cache so that it holds them all.
+        // Completed records for the duplicate benchmarks, read once through the cache so that it contains them all.
         String prefix = "done-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         completedKeys = new String[COMPLETED_KEYS];
         for (int i = 0; i < COMPLETED_KEYS; i++) {
