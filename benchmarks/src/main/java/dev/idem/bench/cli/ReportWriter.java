@@ -34,7 +34,7 @@ final class ReportWriter {
         }
         for (LevelResult r : results) {
             if (r.writeUnitsPerOp() != null) {
-                out.printf(Locale.ROOT, "consumed capacity at %d threads: %.3f write units and %.3f read units per"
+                out.printf(Locale.ROOT, "threads=%d: consumed capacity %.3f write units and %.3f read units per"
                         + " operation%s%n", r.threads(), r.writeUnitsPerOp(), r.readUnitsPerOp(),
                         r.costPerMillionOps() == null ? ""
                                 : String.format(Locale.ROOT, ", estimated cost %.4f per million operations",
