@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Configures an {@link Idem}. Every setting has a default that is safe in production: leases of
- * 60 seconds, retention of 24 hours, fail fast on in-flight duplicates, release on failure,
- * fail closed when the backend is down, JSON fingerprints when Jackson is present, and no local cache.
+ * Configures an {@link Idem}. Every setting has a default that is safe in production. Leases
+ * last 60 seconds and retention 24 hours. In-flight duplicates fail fast, a failed action
+ * releases its claim, and a backend outage fails closed. Payloads get JSON fingerprints when
+ * Jackson is present, and there is no local cache.
  */
 public final class IdemBuilder {
 

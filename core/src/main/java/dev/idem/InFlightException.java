@@ -3,7 +3,7 @@ package dev.idem;
 import java.time.Duration;
 
 /**
- * Another caller holds the key and its action is still running. Retry after {@link #retryAfter()}:
+ * Another caller has claimed the key and its action is still running. Retry after {@link #retryAfter()}:
  * by then the first caller has completed, or its lease is over and a retry may take the key over.
  */
 public class InFlightException extends IdempotencyException {
@@ -32,7 +32,7 @@ public class InFlightException extends IdempotencyException {
         return retryAfter;
     }
 
-    /** The fencing token of the claim that holds the key. */
+    /** The fencing token of the claim that currently owns the key. */
     public long fencingToken() {
         return fencingToken;
     }

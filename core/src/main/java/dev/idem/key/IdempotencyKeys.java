@@ -49,7 +49,7 @@ public final class IdempotencyKeys {
     /**
      * Checks a namespace.
      *
-     * @throws IllegalArgumentException when it is null, empty, too long or holds other characters
+     * @throws IllegalArgumentException when it is null, empty, too long or contains other characters
      */
     public static void validateNamespace(String namespace) {
         if (namespace == null || !NAMESPACE.matcher(namespace).matches()) {
@@ -65,7 +65,7 @@ public final class IdempotencyKeys {
     /**
      * Returns the storage key for a caller's key.
      *
-     * @throws IllegalArgumentException when the key is null, empty or blank, holds an unpaired
+     * @throws IllegalArgumentException when the key is null, empty or blank, contains an unpaired
      *                                  surrogate (which UTF-8 cannot encode, so two such keys could
      *                                  collide), or is longer than {@link #MAX_KEY_BYTES}
      */
