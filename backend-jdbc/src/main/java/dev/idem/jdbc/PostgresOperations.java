@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.List;
 
 /**
@@ -36,6 +37,14 @@ import java.util.List;
  * was written is stale, so the store sends the claim again; this costs a second round trip only
  * under contention on that key.
  *
+ * <p>Every step reaches the table through its primary key, whatever the table's size when the
+ * plan was made. After a few executions the server keeps one generic plan per connection, and a
+ * plan made while the table was empty or small chose sequential scans with hash joins for plain
+ * joins; it kept using them as the table grew, so that every claim and completion read the whole
+ * table. The final read therefore looks the row up in a LATERAL subquery with LIMIT 1, which the
+ * planner does not flatten into a join, and each UPDATE also matches the key array with
+ * {@code = ANY(...)}, which the planner serves from the index.
+ *
  * <p>Time is {@code statement_timestamp()}, which is constant within a statement and, unlike
  * {@code now()}, moves on inside a transaction, so that a completion in the caller's
  * transaction uses the time it runs.
@@ -45,14 +54,18 @@ final class PostgresOperations extends SqlOperations {
     private static final String NOW = "FLOOR(EXTRACT(EPOCH FROM statement_timestamp()) * 1000)::bigint";
 
     private final String claimSql;
+    private final String claimOneSql;
     private final String completeSql;
+    private final String completeOneSql;
     private final String extendSql;
     private final String purgeSql;
 
     PostgresOperations(TableName table, int queryTimeoutSeconds) {
         super(table, JdbcDialect.POSTGRESQL, queryTimeoutSeconds);
-        this.claimSql = claimSql(table.qualified());
-        this.completeSql = completeSql(table.qualified());
+        this.claimSql = claimSql(table.qualified(), Shape.BATCH);
+        this.claimOneSql = claimSql(table.qualified(), Shape.SINGLE);
+        this.completeSql = completeSql(table.qualified(), Shape.BATCH);
+        this.completeOneSql = completeSql(table.qualified(), Shape.SINGLE);
         this.extendSql = extendSql(table.qualified());
         this.purgeSql = "DELETE FROM " + table + " WHERE idempotency_key IN (SELECT idempotency_key FROM " + table
                 + " WHERE expires_at <= " + NOW + " ORDER BY expires_at LIMIT ? FOR UPDATE SKIP LOCKED)"
@@ -101,12 +114,14 @@ final class PostgresOperations extends SqlOperations {
         }
 
         ClaimResult[] results = new ClaimResult[size];
-        try (PreparedStatement statement = prepare(connection, claimSql)) {
-            statement.setArray(1, connection.createArrayOf("text", keys));
-            statement.setArray(2, connection.createArrayOf("text", fingerprints));
-            statement.setArray(3, connection.createArrayOf("bigint", leases));
-            statement.setArray(4, connection.createArrayOf("bigint", retentions));
-            statement.setArray(5, connection.createArrayOf("text", owners));
+        Shape shape = Shape.of(size);
+        try (PreparedStatement statement = prepare(connection, shape == Shape.SINGLE ? claimOneSql : claimSql)) {
+            shape.bind(statement, 1, "text", keys);
+            shape.bind(statement, 2, "text", fingerprints);
+            shape.bind(statement, 3, "bigint", leases);
+            shape.bind(statement, 4, "bigint", retentions);
+            shape.bind(statement, 5, "text", owners);
+            shape.bind(statement, 6, "text", keys);
 
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -155,11 +170,13 @@ final class PostgresOperations extends SqlOperations {
         }
 
         CompleteResult[] results = new CompleteResult[size];
-        try (PreparedStatement statement = prepare(connection, completeSql)) {
-            statement.setArray(1, connection.createArrayOf("text", keys));
-            statement.setArray(2, connection.createArrayOf("bigint", tokens));
-            statement.setArray(3, connection.createArrayOf("bytea", payloads));
-            statement.setArray(4, connection.createArrayOf("bigint", retentions));
+        Shape shape = Shape.of(size);
+        try (PreparedStatement statement = prepare(connection, shape == Shape.SINGLE ? completeOneSql : completeSql)) {
+            shape.bind(statement, 1, "text", keys);
+            shape.bind(statement, 2, "bigint", tokens);
+            shape.bind(statement, 3, "bytea", payloads);
+            shape.bind(statement, 4, "bigint", retentions);
+            shape.bind(statement, 5, "text", keys);
 
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -221,12 +238,10 @@ final class PostgresOperations extends SqlOperations {
         return RecordRows.live(snapshot, now);
     }
 
-    private static String claimSql(String table) {
+    static String claimSql(String table, Shape shape) {
         return """
                 WITH request AS (
-                    SELECT q.*, %2$s AS now
-                    FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[], ?::text[]) WITH ORDINALITY
-                         AS q(key, fingerprint, lease_millis, retention_millis, owner, position)
+                    %4$s
                 ),
                 fresh AS (
                     INSERT INTO %1$s AS r (idempotency_key, status, fencing_token, lease_expires_at, expires_at,
@@ -261,6 +276,7 @@ final class PostgresOperations extends SqlOperations {
                         owner = q.owner
                     FROM request AS q
                     WHERE r.idempotency_key = q.key
+                      AND r.idempotency_key %5$s
                       AND NOT EXISTS (SELECT 1 FROM fresh AS f WHERE f.idempotency_key = q.key)
                       AND r.expires_at > q.now
                       AND r.status = 'IN_PROGRESS'
@@ -275,17 +291,18 @@ final class PostgresOperations extends SqlOperations {
                 FROM request AS q
                 LEFT JOIN fresh AS f ON f.idempotency_key = q.key
                 LEFT JOIN taken AS t ON t.idempotency_key = q.key
-                LEFT JOIN %1$s AS e ON e.idempotency_key = q.key
+                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x WHERE x.idempotency_key = q.key LIMIT 1) AS e ON TRUE
                 ORDER BY q.position
-                """.formatted(table, NOW, RecordRows.columns("e."));
+                """.formatted(table, NOW, RecordRows.columns("e."),
+                shape.requests(NOW, "key text", "fingerprint text", "lease_millis bigint", "retention_millis bigint",
+                        "owner text"),
+                shape.keyMatch());
     }
 
-    private static String completeSql(String table) {
+    static String completeSql(String table, Shape shape) {
         return """
                 WITH request AS (
-                    SELECT q.*, %2$s AS now
-                    FROM unnest(?::text[], ?::bigint[], ?::bytea[], ?::bigint[]) WITH ORDINALITY
-                         AS q(key, fencing_token, result, retention_millis, position)
+                    %4$s
                 ),
                 stored AS (
                     UPDATE %1$s AS r SET
@@ -296,6 +313,7 @@ final class PostgresOperations extends SqlOperations {
                         expires_at = q.now + q.retention_millis
                     FROM request AS q
                     WHERE r.idempotency_key = q.key
+                      AND r.idempotency_key %5$s
                       AND r.status = 'IN_PROGRESS'
                       AND r.fencing_token = q.fencing_token
                       AND r.expires_at > q.now
@@ -304,12 +322,14 @@ final class PostgresOperations extends SqlOperations {
                 SELECT q.position, q.now, s.expires_at, %3$s
                 FROM request AS q
                 LEFT JOIN stored AS s ON s.idempotency_key = q.key
-                LEFT JOIN %1$s AS e ON e.idempotency_key = q.key
+                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x WHERE x.idempotency_key = q.key LIMIT 1) AS e ON TRUE
                 ORDER BY q.position
-                """.formatted(table, NOW, RecordRows.columns("e."));
+                """.formatted(table, NOW, RecordRows.columns("e."),
+                shape.requests(NOW, "key text", "fencing_token bigint", "result bytea", "retention_millis bigint"),
+                shape.keyMatch());
     }
 
-    private static String extendSql(String table) {
+    static String extendSql(String table) {
         return """
                 WITH request AS (
                     SELECT CAST(? AS text) AS key, CAST(? AS bigint) AS fencing_token,
@@ -329,7 +349,74 @@ final class PostgresOperations extends SqlOperations {
                 SELECT q.now, x.lease_expires_at, %3$s
                 FROM request AS q
                 LEFT JOIN extended AS x ON TRUE
-                LEFT JOIN %1$s AS e ON e.idempotency_key = q.key
+                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x WHERE x.idempotency_key = q.key LIMIT 1) AS e ON TRUE
                 """.formatted(table, NOW, RecordRows.columns("e."));
+    }
+
+    /**
+     * How a statement receives its requests. A batch binds one array per column and unnests
+     * them. A single request binds plain values instead: the planner knows that such a statement
+     * reads one row, so after a few executions the server reuses a generic plan for it. With
+     * arrays it cannot know their length, judges a generic plan dearer than one made for the
+     * actual values, and plans the statement again at every execution, which costs more server
+     * time than running it.
+     */
+    enum Shape {
+        BATCH,
+        SINGLE;
+
+        static Shape of(int requests) {
+            return requests == 1 ? SINGLE : BATCH;
+        }
+
+        /**
+         * The body of the {@code request} CTE: one row per request with the given columns (each
+         * "name type"), its 1-based {@code position} and the statement's {@code now}.
+         */
+        String requests(String now, String... columns) {
+            StringBuilder sql = new StringBuilder("SELECT ");
+            if (this == SINGLE) {
+                for (String column : columns) {
+                    String[] parts = column.split(" ");
+                    sql.append("CAST(? AS ").append(parts[1]).append(") AS ").append(parts[0]).append(", ");
+                }
+                return sql.append("CAST(1 AS bigint) AS position, ").append(now).append(" AS now").toString();
+            }
+
+            StringBuilder names = new StringBuilder();
+            sql.append("q.*, ").append(now).append(" AS now FROM unnest(");
+            for (int i = 0; i < columns.length; i++) {
+                String[] parts = columns[i].split(" ");
+                sql.append(i == 0 ? "" : ", ").append("?::").append(parts[1]).append("[]");
+                names.append(parts[0]).append(", ");
+            }
+            return sql.append(") WITH ORDINALITY AS q(").append(names).append("position)").toString();
+        }
+
+        /** The condition that matches a table row's key against the requested keys, served by the primary key. */
+        String keyMatch() {
+            return this == SINGLE ? "= CAST(? AS text)" : "= ANY(?::text[])";
+        }
+
+        /** Binds one column of the requests: the value itself for a single request, else an array. */
+        void bind(PreparedStatement statement, int index, String type, Object[] values) throws SQLException {
+            if (this == BATCH) {
+                statement.setArray(index, statement.getConnection().createArrayOf(type, values));
+                return;
+            }
+            Object value = values[0];
+            switch (type) {
+                case "text" -> statement.setString(index, (String) value);
+                case "bigint" -> {
+                    if (value == null) {
+                        statement.setNull(index, Types.BIGINT);
+                    } else {
+                        statement.setLong(index, (Long) value);
+                    }
+                }
+                case "bytea" -> statement.setBytes(index, (byte[]) value);
+                default -> throw new IllegalArgumentException("no binding for SQL type " + type);
+            }
+        }
     }
 }
