@@ -38,12 +38,12 @@ import java.util.List;
  * under contention on that key.
  *
  * <p>Every step reaches the table through its primary key, whatever the table's size when the
- * plan was made. After a few executions the server keeps one generic plan per connection, and a
- * plan made while the table was empty or small chose sequential scans with hash joins for plain
- * joins; it kept using them as the table grew, so that every claim and completion read the whole
- * table. The final read therefore looks the row up in a LATERAL subquery with LIMIT 1, which the
- * planner does not flatten into a join, and each UPDATE also matches the key array with
- * {@code = ANY(...)}, which the planner serves from the index.
+ * plan was made. After a few executions the server keeps one generic plan per connection. A plan
+ * made while the table was empty chose sequential scans with hash joins for plain joins, and it
+ * kept them as the table grew, so every claim and completion read the whole table. The final read
+ * therefore looks the row up in a LATERAL subquery with LIMIT 1, which the planner does not
+ * flatten into a join. Each UPDATE also matches the keys with {@code = ANY(...)}, which the
+ * planner serves from the index.
  *
  * <p>Time is {@code statement_timestamp()}, which is constant within a statement and, unlike
  * {@code now()}, moves on inside a transaction, so that a completion in the caller's
@@ -354,12 +354,11 @@ final class PostgresOperations extends SqlOperations {
     }
 
     /**
-     * How a statement receives its requests. A batch binds one array per column and unnests
-     * them. A single request binds plain values instead: the planner knows that such a statement
-     * reads one row, so after a few executions the server reuses a generic plan for it. With
-     * arrays it cannot know their length, judges a generic plan dearer than one made for the
-     * actual values, and plans the statement again at every execution, which costs more server
-     * time than running it.
+     * The way a statement receives its requests. A batch binds one array per column and unnests
+     * them. A single request binds plain values, so the planner estimates one row and, after a few
+     * executions, the server reuses a generic plan. With arrays the planner cannot estimate their
+     * length. It then rates a generic plan dearer than one made for the actual values and plans
+     * the statement again at every execution, which costs more server time than running it.
      */
     enum Shape {
         BATCH,
@@ -370,8 +369,8 @@ final class PostgresOperations extends SqlOperations {
         }
 
         /**
-         * The body of the {@code request} CTE: one row per request with the given columns (each
-         * "name type"), its 1-based {@code position} and the statement's {@code now}.
+         * Returns the body of the {@code request} CTE: one row per request with the given columns
+         * (each "name type"), its 1-based {@code position} and the statement's {@code now}.
          */
         String requests(String now, String... columns) {
             StringBuilder sql = new StringBuilder("SELECT ");
@@ -393,7 +392,7 @@ final class PostgresOperations extends SqlOperations {
             return sql.append(") WITH ORDINALITY AS q(").append(names).append("position)").toString();
         }
 
-        /** The condition that matches a table row's key against the requested keys, served by the primary key. */
+        /** Returns the condition that matches a row's key against the requested keys through the primary key. */
         String keyMatch() {
             return this == SINGLE ? "= CAST(? AS text)" : "= ANY(?::text[])";
         }
@@ -415,7 +414,7 @@ final class PostgresOperations extends SqlOperations {
                     }
                 }
                 case "bytea" -> statement.setBytes(index, (byte[]) value);
-                default -> throw new IllegalArgumentException("no binding for SQL type " + type);
+                default -> throw new IllegalArgumentException("unsupported SQL type " + type + "; expected text, bigint or bytea");
             }
         }
     }

@@ -25,10 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks the plans that PostgreSQL caches for the store's statements. A connection reuses one
- * generic plan after a few executions, and that plan is made once, often while the table is
- * still empty; a sequential scan chosen then would make every later claim read the whole table.
- * Each statement is planned here on an empty table with generic plans forced, as the server does
- * for a long-lived pooled connection, and must reach the table's rows through its primary key.
+ * generic plan after a few executions, and that plan is often made while the table is still
+ * empty. A sequential scan chosen then would make every later claim read the whole table, so each
+ * statement is planned here on an empty table with generic plans forced and must reach the rows
+ * through the primary key.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PostgresPlanTest {
@@ -66,7 +66,7 @@ class PostgresPlanTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("statements")
-    void genericPlanOnAnEmptyTableUsesThePrimaryKey(String operation, String sql, String arguments) throws SQLException {
+    void emptyTablePlanUsesPrimaryKey(String operation, String sql, String arguments) throws SQLException {
         String plan;
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("SET plan_cache_mode = force_generic_plan");
@@ -89,7 +89,7 @@ class PostgresPlanTest {
     }
 
     @Test
-    void singleClaimsAndCompletionsReuseOneGenericPlan() throws SQLException {
+    void singleRequestsReuseGenericPlan() throws SQLException {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(TestDatabases.postgresUrl());
         config.setMaximumPoolSize(1);
