@@ -37,10 +37,11 @@ import java.util.List;
  * was written is stale, so the store sends the claim again; this costs a second round trip only
  * under contention on that key.
  *
- * <p>Every step reaches the table through its primary key, whatever the table's size when the
- * plan was made. After a few executions the server keeps one generic plan per connection. A plan
- * made while the table was empty chose sequential scans with hash joins for plain joins, and it
- * kept them as the table grew, so every claim and completion read the whole table. The final read
+ * <p>Every step reaches the table through its primary key, even in a plan made for an empty
+ * table. After a few executions the server keeps one generic plan per connection until the
+ * table's statistics change. A plan made while the table was empty chose sequential scans with
+ * hash joins for plain joins, and it kept them as the table grew, so every claim and completion
+ * read the whole table until autovacuum analyzed it. The final read
  * therefore looks the row up in a LATERAL subquery with LIMIT 1, which the planner does not
  * flatten into a join. Each UPDATE also matches the keys with {@code = ANY(...)}, which the
  * planner serves from the index.

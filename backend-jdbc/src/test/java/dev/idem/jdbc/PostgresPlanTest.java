@@ -35,6 +35,7 @@ class PostgresPlanTest {
 
     private final DataSource dataSource = TestDatabases.postgres();
     private final String table = TestDatabases.uniqueTable("idem_plan");
+    private final String busyTable = TestDatabases.uniqueTable("idem_plan_busy");
 
     @BeforeAll
     void createEmptyTable() {
@@ -47,6 +48,7 @@ class PostgresPlanTest {
     void dropTable() throws SQLException {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("DROP TABLE IF EXISTS " + table);
+            statement.execute("DROP TABLE IF EXISTS " + busyTable);
         }
     }
 
@@ -96,7 +98,8 @@ class PostgresPlanTest {
         config.setPoolName("plan-test");
 
         try (HikariDataSource pool = new HikariDataSource(config);
-             JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).table(table).build()) {
+             JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).table(busyTable).build()) {
+            store.createTableIfMissing();
             for (int i = 0; i < 30; i++) {
                 String key = "generic-" + i;
                 ClaimResult.Acquired claimed = (ClaimResult.Acquired) store.claim(
@@ -109,7 +112,7 @@ class PostgresPlanTest {
                  PreparedStatement statement = connection.prepareStatement(
                          "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements"
                                  + " WHERE statement LIKE ?")) {
-                statement.setString(1, "%" + table + "%");
+                statement.setString(1, "%" + busyTable + "%");
                 try (ResultSet rows = statement.executeQuery()) {
                     int checked = 0;
                     while (rows.next()) {
