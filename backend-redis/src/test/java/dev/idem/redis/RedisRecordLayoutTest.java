@@ -3,15 +3,18 @@ package dev.idem.redis;
 import dev.idem.spi.ClaimRequest;
 import dev.idem.spi.ClaimResult;
 import dev.idem.spi.CompleteRequest;
+import dev.idem.spi.CompleteResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.RedisClient;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Checks the documented record layout on the shared server, as an operator would read it with redis-cli. */
 class RedisRecordLayoutTest {
@@ -102,5 +105,71 @@ class RedisRecordLayoutTest {
     void recordKeyMatchesStoreAccessor() {
         assertThat(store.recordKey("x}y")).isEqualTo(prefix + "{x%7Dy}");
         assertThat(store.counterKey("x}y")).isEqualTo(prefix + "{x%7Dy}:token");
+    }
+
+    @Test
+    void counterExpiryNeverMovesIn() {
+        String counterKey = prefix + "{orders:5}:token";
+        ClaimResult.Acquired first = (ClaimResult.Acquired) store.claim(
+                new ClaimRequest("orders:5", null, LEASE, 10 * RETENTION, null));
+        long firstExpiry = client.pexpireTime(counterKey);
+        store.release("orders:5", first.fencingToken());
+
+        ClaimResult.Acquired second = (ClaimResult.Acquired) store.claim(
+                new ClaimRequest("orders:5", null, LEASE, RETENTION, null));
+
+        assertThat(second.fencingToken()).isEqualTo(first.fencingToken() + 1);
+        assertThat(client.get(counterKey)).isEqualTo(Long.toString(second.fencingToken()));
+        assertThat(client.pexpireTime(counterKey)).isEqualTo(firstExpiry);
+    }
+
+    @Test
+    void persistentCounterStaysPersistent() {
+        String counterKey = prefix + "{orders:6}:token";
+        ClaimResult.Acquired first = (ClaimResult.Acquired) store.claim(
+                new ClaimRequest("orders:6", null, LEASE, RETENTION, null));
+        client.persist(counterKey);
+        store.release("orders:6", first.fencingToken());
+
+        ClaimResult.Acquired second = (ClaimResult.Acquired) store.claim(
+                new ClaimRequest("orders:6", null, LEASE, RETENTION, null));
+        store.complete(new CompleteRequest("orders:6", second.fencingToken(), new byte[] {1}, RETENTION));
+
+        assertThat(client.get(counterKey)).isEqualTo(Long.toString(second.fencingToken()));
+        assertThat(client.pttl(counterKey)).isEqualTo(-1);
+    }
+
+    @Test
+    void completeRecreatesLostCounter() {
+        String counterKey = prefix + "{orders:7}:token";
+        ClaimResult.Acquired acquired = (ClaimResult.Acquired) store.claim(
+                new ClaimRequest("orders:7", null, LEASE, RETENTION, null));
+        client.del(counterKey);
+
+        CompleteResult result = store.complete(
+                new CompleteRequest("orders:7", acquired.fencingToken(), new byte[] {1}, 2 * RETENTION));
+
+        CompleteResult.Stored stored = (CompleteResult.Stored) result;
+        assertThat(client.get(counterKey)).isEqualTo(Long.toString(acquired.fencingToken()));
+        assertThat(client.pexpireTime(counterKey)).isEqualTo(stored.expiresAt() + 24 * 3_600_000L);
+    }
+
+    @Test
+    void takeoverLeavesNoFieldOfPreviousClaim() {
+        String recordKey = prefix + "{orders:8}";
+        store.claim(new ClaimRequest("orders:8", "fp-8", 1, RETENTION, "worker-1"));
+
+        // A refused claim writes nothing, so the test claims until the 1 ms lease is over.
+        ClaimResult result = await().atMost(Duration.ofSeconds(5)).until(
+                () -> store.claim(new ClaimRequest("orders:8", null, LEASE, RETENTION, null)),
+                claim -> claim instanceof ClaimResult.Acquired);
+
+        ClaimResult.Acquired takeover = (ClaimResult.Acquired) result;
+
+        Map<String, String> hash = client.hgetAll(recordKey);
+        assertThat(takeover.takeover()).isTrue();
+        assertThat(hash).containsEntry("token", Long.toString(takeover.fencingToken()));
+        assertThat(hash).containsEntry("fp", "fp-8");
+        assertThat(hash).doesNotContainKey("owner");
     }
 }

@@ -12,6 +12,7 @@ local current, corrupt = read_record(KEYS[1])
 if corrupt then
   return corrupt
 end
+local present = current ~= nil
 current = live(current, now)
 
 if current then
@@ -42,26 +43,29 @@ end
 local lease = cap(now + lease_millis)
 local exp = cap(now + math.max(retention_millis, lease_millis))
 
--- A takeover replaces the whole record, so no field of the previous claim survives.
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], 'status', 'IN_PROGRESS', 'token', int(token), 'lease', int(lease),
-  'exp', int(exp), 'created', int(now), 'completed', '0')
 -- A takeover without a fingerprint keeps the stored one, so later mismatches are still caught.
 if not fingerprint and current then
   fingerprint = current.fp
 end
+
+-- A key that is present (taken over, or expired but not yet deleted by Redis) is deleted first,
+-- so that no field of the previous claim survives. The new record is one HSET.
+if present then
+  redis.call('DEL', KEYS[1])
+end
+local write = {'HSET', KEYS[1], 'status', 'IN_PROGRESS', 'token', int(token), 'lease', int(lease),
+  'exp', int(exp), 'created', int(now), 'completed', '0'}
 if fingerprint then
-  redis.call('HSET', KEYS[1], 'fp', fingerprint)
+  table.insert(write, 'fp')
+  table.insert(write, fingerprint)
 end
 if owner then
-  redis.call('HSET', KEYS[1], 'owner', owner)
+  table.insert(write, 'owner')
+  table.insert(write, owner)
 end
+redis.call(unpack(write))
 redis.call('PEXPIREAT', KEYS[1], int(exp))
-
-if last_token then
-  redis.call('SET', KEYS[2], int(token), 'KEEPTTL')
-end
-keep_counter(KEYS[2], int(token), exp, token_retention, now)
+write_counter(KEYS[2], int(token), last_token ~= nil, cap(exp + token_retention), now)
 
 local takeover = 0
 if current then

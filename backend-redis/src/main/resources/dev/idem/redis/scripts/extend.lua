@@ -16,7 +16,7 @@ if not held_by(current, token) then
   return {'REJECTED', record_reply(now, current)}
 end
 
-local _, counter_corrupt = read_counter(KEYS[2])
+local counter, counter_corrupt = read_counter(KEYS[2])
 if counter_corrupt then
   return counter_corrupt
 end
@@ -25,6 +25,6 @@ local lease = cap(now + lease_millis)
 local exp = math.max(current.exp, lease)
 redis.call('HSET', KEYS[1], 'lease', int(lease), 'exp', int(exp))
 redis.call('PEXPIREAT', KEYS[1], int(exp))
-keep_counter(KEYS[2], token, exp, token_retention, now)
+keep_counter(KEYS[2], token, counter ~= nil, cap(exp + token_retention), now)
 
 return {'EXTENDED', lease, now}
