@@ -14,13 +14,13 @@ public enum JdbcDialect {
     /** PostgreSQL 12 or newer: every operation is one statement. */
     POSTGRESQL("postgresql", 2048),
 
-    /** MariaDB 10.5 or newer. */
+    /** MariaDB 10.5 or newer: a claim is one statement, through {@code INSERT ... RETURNING}. */
     MARIADB("mariadb", 512),
 
-    /** MySQL 8.0 or newer; the same statements as MariaDB, with a MySQL collation in the DDL. */
+    /** MySQL 8.0 or newer: a first claim reads, then writes, because MySQL has no RETURNING clause. */
     MYSQL("mysql", 512),
 
-    /** H2 2.x, embedded or as a server. */
+    /** H2 2.x, embedded or as a server: a first claim reads, then writes, as on MySQL. */
     H2("h2", 2048);
 
     private final String backendName;

@@ -48,8 +48,10 @@ import java.util.Optional;
  * extension and release are UPDATEs whose WHERE clause requires {@code status = 'IN_PROGRESS'},
  * the caller's fencing token and {@code expires_at > now}. Release does not delete the row but
  * ends its retention, so the next claim of the key continues the token sequence. On PostgreSQL
- * each operation, batches included, is one statement; on MariaDB, MySQL and H2 a first claim
- * reads and then writes, as {@code ReadThenWriteOperations} explains.
+ * each operation, batches included, is one statement. On MariaDB a claim, single or batched, and
+ * a completion or extension that succeeds are one statement each, as {@code MariaDbOperations}
+ * explains. On MySQL and H2 a first claim reads and then writes, as
+ * {@code ReadThenWriteOperations} explains.
  *
  * <p>Expired rows are absent for every operation, and stay in the table until
  * {@link #purgeExpired(int)} deletes them. Warning: fencing tokens live in the rows, so a key

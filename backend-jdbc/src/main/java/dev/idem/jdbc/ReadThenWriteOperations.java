@@ -22,16 +22,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * MariaDB, MySQL and H2: a claim reads the rows and the server's time in one statement, then
- * writes only the keys it can acquire, each write conditional on what it read.
+ * MySQL and H2: a claim reads the rows and the server's time in one statement, then writes only
+ * the keys it can acquire, each write conditional on what it read. MariaDB claims in one
+ * statement instead ({@link MariaDbOperations}), and uses this class for batches of completions
+ * and for purging.
  *
- * <p>NOTE: these databases cannot claim in one statement and still tell whether the claim
- * acquired the key. MariaDB's {@code INSERT ... ON DUPLICATE KEY UPDATE ... RETURNING} returns the
- * row after the statement whether or not its condition held, and a user variable set in the
- * update clause still reads as its old value in the RETURNING clause (checked on MariaDB 10.11).
- * MySQL has no RETURNING at all. H2's {@code FINAL TABLE} returns only rows that changed, and
- * its {@code MERGE} raises a duplicate key error instead of waiting when a concurrent insert
- * wins. So the claim is optimistic instead, without a transaction:
+ * <p>These two databases cannot claim in one statement and still tell whether the claim
+ * acquired the key. MySQL has no RETURNING clause. H2's {@code FINAL TABLE} returns only rows
+ * that changed, and its {@code MERGE} raises a duplicate key error instead of waiting when a
+ * concurrent insert wins. So the claim is optimistic instead, without a transaction:
  * <ol>
  *   <li>one SELECT reads the rows of all requested keys and the server's time;</li>
  *   <li>a live record that the request may not take over is the answer, with no write;</li>
@@ -53,7 +52,8 @@ import java.util.Map;
  */
 final class ReadThenWriteOperations extends SqlOperations {
 
-    private static final String MARIADB_NOW = "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)";
+    /** The server time in epoch milliseconds on MySQL and MariaDB, constant within a statement. */
+    static final String MARIADB_NOW = "(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) DIV 1000)";
 
     // NOTE: H2 keeps CURRENT_TIMESTAMP constant for a whole transaction, so a completion inside a
     // caller's transaction uses the time that transaction started.
@@ -230,7 +230,15 @@ final class ReadThenWriteOperations extends SqlOperations {
             }
             counts = statement.executeBatch();
         }
+        return completeResults(connection, requests, counts);
+    }
 
+    /**
+     * Reads the rows after token-checked completion UPDATEs and returns one result per request,
+     * given the UPDATEs' update counts in request order.
+     */
+    CompleteResult[] completeResults(Connection connection, List<CompleteRequest> requests, int[] counts)
+            throws SQLException {
         Snapshot snapshot = read(connection, keysOf(requests, CompleteRequest::key), "complete");
         CompleteResult[] results = new CompleteResult[requests.size()];
         for (int i = 0; i < requests.size(); i++) {
@@ -261,7 +269,12 @@ final class ReadThenWriteOperations extends SqlOperations {
             statement.setLong(4, fencingToken);
             count = requireCount(statement.executeUpdate(), key, "extend");
         }
+        return extendResult(connection, key, fencingToken, leaseMillis, count);
+    }
 
+    /** Reads the row after a token-checked extension UPDATE whose update count was {@code count}, and returns the result. */
+    ExtendResult extendResult(Connection connection, String key, long fencingToken, long leaseMillis, int count)
+            throws SQLException {
         Snapshot snapshot = read(connection, List.of(key), "extend");
         IdempotencyRecord current = snapshot.records().get(key);
         if (RecordRows.heldBy(current, fencingToken, snapshot.now())) {

@@ -22,13 +22,24 @@ abstract class JdbcStoreContract extends IdempotencyStoreContract {
     /** Returns the database under test. */
     abstract DataSource dataSource();
 
+    /**
+     * Returns the dialect to set on the builder, or {@code null} to detect it from the database.
+     * The table is always created with the DDL of the detected dialect.
+     */
+    JdbcDialect dialect() {
+        return null;
+    }
+
     @Override
     protected IdempotencyStore createStore() {
         dataSource = dataSource();
         table = TestDatabases.uniqueTable("idem_contract");
         JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(dataSource).table(table).build();
         store.createTableIfMissing();
-        return store;
+        if (dialect() == null) {
+            return store;
+        }
+        return JdbcIdempotencyStore.builder(dataSource).table(table).dialect(dialect()).build();
     }
 
     @AfterAll

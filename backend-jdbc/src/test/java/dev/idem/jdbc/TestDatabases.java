@@ -39,6 +39,15 @@ final class TestDatabases {
         return pool(MARIADB_VARIABLE, MARIADB_DEFAULT, "MariaDB");
     }
 
+    /**
+     * Returns a pool on the MariaDB test server whose URL also carries the Connector/J
+     * {@code parameters}, such as {@code useServerPrepStmts=true}, shared by all test classes.
+     */
+    static DataSource mariadb(String parameters) {
+        String url = withParameters(url(MARIADB_VARIABLE, MARIADB_DEFAULT), parameters);
+        return POOLS.computeIfAbsent(url, key -> open(key, MARIADB_VARIABLE, "MariaDB"));
+    }
+
     /** Returns a pool on a fresh in-process H2 database that lives until the JVM exits. */
     static DataSource h2() {
         return pool("", "jdbc:h2:mem:idem_" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1", "H2");
@@ -50,6 +59,18 @@ final class TestDatabases {
 
     static String mariadbUrl() {
         return url(MARIADB_VARIABLE, MARIADB_DEFAULT);
+    }
+
+    /** Returns the MariaDB test server's URL with the Connector/J {@code parameters} appended. */
+    static String mariadbUrl(String parameters) {
+        return withParameters(mariadbUrl(), parameters);
+    }
+
+    private static String withParameters(String url, String parameters) {
+        if (parameters.isEmpty()) {
+            return url;
+        }
+        return url + (url.contains("?") ? "&" : "?") + parameters;
     }
 
     /** Returns a table name that no other test class or parallel run uses. */

@@ -19,8 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
  * that each call costs on its backend.
  *
  * <p>Calls are counted exactly. Round trips are derived from each backend's documented cost per
- * call (see {@link Backend}), not observed on the wire: a NOSCRIPT reload on Redis or a retried
- * write under contention on SQL costs more than this count shows.
+ * call (see {@link Backend}), not observed on the wire: a NOSCRIPT reload on Redis, a retried
+ * write under contention on SQL or a rejected completion on MariaDB costs more than this count
+ * shows.
  */
 public final class CountingStore implements IdempotencyStore {
 
@@ -91,7 +92,7 @@ public final class CountingStore implements IdempotencyStore {
 
     /**
      * Counts a batch as one call. The round trips are the backend's cost for a batch of new
-     * keys: one pipeline or statement, two on the read-then-write SQL dialects.
+     * keys: one pipeline or statement, two on H2, which reads and then writes.
      */
     @Override
     public List<ClaimResult> claimAll(List<ClaimRequest> requests) {
@@ -105,7 +106,7 @@ public final class CountingStore implements IdempotencyStore {
     public List<CompleteResult> completeAll(List<CompleteRequest> requests) {
         List<CompleteResult> results = delegate.completeAll(requests);
         calls.increment();
-        roundTrips.add(backend.roundTripsPerComplete());
+        roundTrips.add(requests.size() == 1 ? backend.roundTripsPerComplete() : backend.roundTripsPerBatchComplete());
         return results;
     }
 
