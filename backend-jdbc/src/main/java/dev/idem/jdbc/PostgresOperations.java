@@ -18,18 +18,21 @@ import java.util.List;
  * PostgreSQL: every operation, batches included, is one statement over arrays bound as single
  * parameters.
  *
- * <p>A claim runs two data-modifying CTEs and a read in one statement:
+ * <p>A claim is one data-modifying CTE and a read in one statement:
  * <ol>
- *   <li>{@code fresh}: {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <= now}
- *       inserts an absent key or takes over an expired row by UPDATE, so the fencing token
- *       continues. On conflict, PostgreSQL checks the condition against the latest committed
- *       version of the row and locks that row even when the condition is false.</li>
- *   <li>{@code taken}: an UPDATE of the rows that {@code fresh} left alone, where the row is live,
- *       IN_PROGRESS, its lease is over and the fingerprints match. This is the takeover; it is a
- *       separate step so that the result can tell a takeover from a claim of an expired key.</li>
- *   <li>the final SELECT returns, per request, what either step wrote and the row as the
- *       statement's snapshot saw it.</li>
+ *   <li>{@code fresh}: {@code INSERT ... ON CONFLICT DO UPDATE ... WHERE claimable} inserts an
+ *       absent key, claims an expired row, or takes over a live IN_PROGRESS row whose lease is
+ *       over and whose fingerprint matches. On conflict, PostgreSQL checks the condition against
+ *       the latest committed version of the row and locks that row even when the condition is
+ *       false.</li>
+ *   <li>the final SELECT returns, per request, what the write returned, or, when it wrote
+ *       nothing, the row as the statement's snapshot saw it.</li>
  * </ol>
+ * RETURNING shows only the new row, so the new fencing token carries the kind of claim in its
+ * parity: a fresh insert gets 1, a claim of an expired row the next even number above the old
+ * token, and a takeover the next odd number above it. Tokens still increase with every claim;
+ * they only skip a number now and then. One write step costs the server less time than an
+ * INSERT followed by a separate takeover UPDATE, which is how the statement was first written.
  * Under READ COMMITTED the snapshot can be older than the row that the write steps examined: a
  * concurrent claim may have inserted or changed it after the statement started. A snapshot row
  * that is live and not claimable is still a correct answer, as if the claim had happened before
@@ -40,10 +43,10 @@ import java.util.List;
  * <p>Every step reaches the table through its primary key, even in a plan made for an empty
  * table. After a few executions the server keeps one generic plan per connection until the
  * table's statistics change. A plan made while the table was empty chose sequential scans with
- * hash joins for plain joins, and it kept them as the table grew, so every claim and completion
- * read the whole table until autovacuum analyzed it. The final read
- * therefore looks the row up in a LATERAL subquery with LIMIT 1, which the planner does not
- * flatten into a join. Each UPDATE also matches the keys with {@code = ANY(...)}, which the
+ * hash joins for plain joins. It kept them as the table grew, so every claim and completion read
+ * the whole table until an ANALYZE made the server plan again. The final read therefore
+ * looks the row up in a LATERAL subquery with LIMIT 1, which the planner does not flatten into
+ * a join, and the completion's UPDATE also matches the keys with {@code = ANY(...)}, which the
  * planner serves from the index.
  *
  * <p>Time is {@code statement_timestamp()}, which is constant within a statement and, unlike
@@ -122,7 +125,6 @@ final class PostgresOperations extends SqlOperations {
             shape.bind(statement, 3, "bigint", leases);
             shape.bind(statement, 4, "bigint", retentions);
             shape.bind(statement, 5, "text", owners);
-            shape.bind(statement, 6, "text", keys);
 
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -137,16 +139,15 @@ final class PostgresOperations extends SqlOperations {
     private ClaimResult claimResult(ResultSet rows, ClaimRequest request) throws SQLException {
         long now = rows.getLong(2);
 
-        long freshToken = rows.getLong(3);
+        long token = rows.getLong(3);
         if (!rows.wasNull()) {
-            return new ClaimResult.Acquired(freshToken, rows.getLong(4), now, false);
-        }
-        long takenToken = rows.getLong(5);
-        if (!rows.wasNull()) {
-            return new ClaimResult.Acquired(takenToken, rows.getLong(6), now, true);
+            // The token's parity encodes the kind of claim: 1 for an insert, even for a claim of
+            // an expired row, and odd above 1 for a takeover.
+            boolean takeover = token > 1 && token % 2 == 1;
+            return new ClaimResult.Acquired(token, rows.getLong(4), now, takeover);
         }
 
-        IdempotencyRecord snapshot = RecordRows.read(rows, 7, request.key(), dialect.backendName(), "claim");
+        IdempotencyRecord snapshot = RecordRows.read(rows, 5, request.key(), dialect.backendName(), "claim");
         if (RecordRows.claimable(snapshot, request, now)) {
             // Nothing was written, yet the snapshot allows a claim: a concurrent write that the
             // snapshot cannot see decided the outcome, so the caller sends the claim again.
@@ -253,51 +254,33 @@ final class PostgresOperations extends SqlOperations {
                     ORDER BY key
                     ON CONFLICT (idempotency_key) DO UPDATE SET
                         status = 'IN_PROGRESS',
-                        fencing_token = r.fencing_token + 1,
+                        fencing_token = CASE WHEN r.expires_at <= EXCLUDED.created_at
+                                             THEN (r.fencing_token / 2 + 1) * 2
+                                             ELSE (r.fencing_token + 1) / 2 * 2 + 1 END,
                         lease_expires_at = EXCLUDED.lease_expires_at,
                         expires_at = EXCLUDED.expires_at,
-                        fingerprint = EXCLUDED.fingerprint,
+                        fingerprint = CASE WHEN r.expires_at <= EXCLUDED.created_at THEN EXCLUDED.fingerprint
+                                           ELSE COALESCE(EXCLUDED.fingerprint, r.fingerprint) END,
                         result = NULL,
                         created_at = EXCLUDED.created_at,
                         completed_at = 0,
                         owner = EXCLUDED.owner
                     WHERE r.expires_at <= EXCLUDED.created_at
-                    RETURNING r.idempotency_key, r.fencing_token, r.lease_expires_at
-                ),
-                taken AS (
-                    UPDATE %1$s AS r SET
-                        status = 'IN_PROGRESS',
-                        fencing_token = r.fencing_token + 1,
-                        lease_expires_at = q.now + q.lease_millis,
-                        expires_at = q.now + GREATEST(q.retention_millis, q.lease_millis),
-                        fingerprint = COALESCE(q.fingerprint, r.fingerprint),
-                        result = NULL,
-                        created_at = q.now,
-                        completed_at = 0,
-                        owner = q.owner
-                    FROM request AS q
-                    WHERE r.idempotency_key = q.key
-                      AND r.idempotency_key %5$s
-                      AND NOT EXISTS (SELECT 1 FROM fresh AS f WHERE f.idempotency_key = q.key)
-                      AND r.expires_at > q.now
-                      AND r.status = 'IN_PROGRESS'
-                      AND r.lease_expires_at <= q.now
-                      AND (r.fingerprint IS NULL OR q.fingerprint IS NULL OR r.fingerprint = q.fingerprint)
+                       OR (r.status = 'IN_PROGRESS'
+                           AND r.lease_expires_at <= EXCLUDED.created_at
+                           AND (r.fingerprint IS NULL OR EXCLUDED.fingerprint IS NULL
+                                OR r.fingerprint = EXCLUDED.fingerprint))
                     RETURNING r.idempotency_key, r.fencing_token, r.lease_expires_at
                 )
-                SELECT q.position, q.now,
-                       f.fencing_token, f.lease_expires_at,
-                       t.fencing_token, t.lease_expires_at,
-                       %3$s
+                SELECT q.position, q.now, f.fencing_token, f.lease_expires_at, %3$s
                 FROM request AS q
                 LEFT JOIN fresh AS f ON f.idempotency_key = q.key
-                LEFT JOIN taken AS t ON t.idempotency_key = q.key
-                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x WHERE x.idempotency_key = q.key LIMIT 1) AS e ON TRUE
+                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x
+                                   WHERE x.idempotency_key = q.key AND f.idempotency_key IS NULL LIMIT 1) AS e ON TRUE
                 ORDER BY q.position
                 """.formatted(table, NOW, RecordRows.columns("e."),
                 shape.requests(NOW, "key text", "fingerprint text", "lease_millis bigint", "retention_millis bigint",
-                        "owner text"),
-                shape.keyMatch());
+                        "owner text"));
     }
 
     static String completeSql(String table, Shape shape) {

@@ -135,7 +135,8 @@ abstract class JdbcStoreTest {
                     }
                 }
                 assertThat(winners).as("winners for %s", key).hasSize(1);
-                assertThat(winners.get(0).fencingToken()).isEqualTo(2);
+                // Tokens only have to grow: PostgreSQL gives a takeover the next odd number.
+                assertThat(winners.get(0).fencingToken()).isGreaterThan(1);
                 assertThat(winners.get(0).takeover()).isTrue();
             }
         } finally {
@@ -161,7 +162,7 @@ abstract class JdbcStoreTest {
         List<ClaimResult> results = store.claimAll(List.of(claim(key, "f", 0), claim(key, "f", LONG)));
 
         ClaimResult.Acquired second = (ClaimResult.Acquired) results.get(1);
-        assertThat(second.fencingToken()).isEqualTo(2);
+        assertThat(second.fencingToken()).isGreaterThan(1);
         assertThat(second.takeover()).isTrue();
     }
 

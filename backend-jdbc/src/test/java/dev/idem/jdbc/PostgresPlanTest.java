@@ -55,9 +55,9 @@ class PostgresPlanTest {
     Stream<Arguments> statements() {
         return Stream.of(
                 Arguments.of("batch claim", PostgresOperations.claimSql(table, PostgresOperations.Shape.BATCH),
-                        "'{plan-key}', '{NULL}', '{30000}', '{60000}', '{NULL}', '{plan-key}'"),
+                        "'{plan-key}', '{NULL}', '{30000}', '{60000}', '{NULL}'"),
                 Arguments.of("single claim", PostgresOperations.claimSql(table, PostgresOperations.Shape.SINGLE),
-                        "'plan-key', NULL, 30000, 60000, NULL, 'plan-key'"),
+                        "'plan-key', NULL, 30000, 60000, NULL"),
                 Arguments.of("batch complete", PostgresOperations.completeSql(table, PostgresOperations.Shape.BATCH),
                         "'{plan-key}', '{1}', '{\"\\\\x00\"}', '{60000}', '{plan-key}'"),
                 Arguments.of("single complete", PostgresOperations.completeSql(table, PostgresOperations.Shape.SINGLE),
