@@ -40,6 +40,9 @@ import java.util.List;
  * was written is stale, so the store sends the claim again; this costs a second round trip only
  * under contention on that key.
  *
+ * <p>Each statement reads the row back only for the requests that it did not write, because a
+ * written row's new values come back through RETURNING.
+ *
  * <p>Every step reaches the table through its primary key, even in a plan made for an empty
  * table. After a few executions the server keeps one generic plan per connection until the
  * table's statistics change. A plan made while the table was empty chose sequential scans with
@@ -306,7 +309,8 @@ final class PostgresOperations extends SqlOperations {
                 SELECT q.position, q.now, s.expires_at, %3$s
                 FROM request AS q
                 LEFT JOIN stored AS s ON s.idempotency_key = q.key
-                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x WHERE x.idempotency_key = q.key LIMIT 1) AS e ON TRUE
+                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x
+                                   WHERE x.idempotency_key = q.key AND s.idempotency_key IS NULL LIMIT 1) AS e ON TRUE
                 ORDER BY q.position
                 """.formatted(table, NOW, RecordRows.columns("e."),
                 shape.requests(NOW, "key text", "fencing_token bigint", "result bytea", "retention_millis bigint"),
@@ -330,10 +334,11 @@ final class PostgresOperations extends SqlOperations {
                       AND r.expires_at > q.now
                     RETURNING r.lease_expires_at
                 )
-                SELECT q.now, x.lease_expires_at, %3$s
+                SELECT q.now, d.lease_expires_at, %3$s
                 FROM request AS q
-                LEFT JOIN extended AS x ON TRUE
-                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x WHERE x.idempotency_key = q.key LIMIT 1) AS e ON TRUE
+                LEFT JOIN extended AS d ON TRUE
+                LEFT JOIN LATERAL (SELECT * FROM %1$s AS x
+                                   WHERE x.idempotency_key = q.key AND d.lease_expires_at IS NULL LIMIT 1) AS e ON TRUE
                 """.formatted(table, NOW, RecordRows.columns("e."));
     }
 
