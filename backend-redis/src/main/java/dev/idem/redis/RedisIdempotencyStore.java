@@ -275,8 +275,11 @@ public final class RedisIdempotencyStore implements IdempotencyStore {
             String problem = hasCause(e, SocketTimeoutException.class)
                     ? "timed out waiting for Redis"
                     : "the connection to Redis failed";
-            return new BackendException(RedisReplies.BACKEND, operation, key, problem + " (" + e.getMessage()
-                    + "). Whether the write took effect is unknown; claim the key again to see its state.", e);
+            String advice = operation.equals("get")
+                    ? " Check that Redis is reachable at the configured address, then read the key again."
+                    : " Whether the write took effect is unknown; claim the key again to see its state.";
+            return new BackendException(RedisReplies.BACKEND, operation, key, problem + " (" + e.getMessage() + ")."
+                    + advice, e);
         }
         return new BackendException(RedisReplies.BACKEND, operation, key, "Redis returned an error: "
                 + e.getMessage(), e);

@@ -11,6 +11,7 @@ import dev.idem.spi.IdempotencyStore;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClientBuilder;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -34,6 +36,9 @@ public final class BackendConnection implements AutoCloseable {
 
     /** The Redis URL used when {@code --backend redis} is given without a URL, as redis-cli does. */
     public static final String DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+    /** How long a Redis token counter outlives its record in a benchmark run. */
+    static final Duration BENCH_TOKEN_RETENTION = Duration.ofMinutes(1);
 
     /** A private in-process H2 database, used when {@code --backend h2} is given without a URL. */
     public static final String DEFAULT_H2_URL = "jdbc:h2:mem:idem;DB_CLOSE_DELAY=-1";
@@ -91,8 +96,18 @@ public final class BackendConnection implements AutoCloseable {
         pool.setMaxIdle(poolSize);
         UnifiedJedis client = RedisClient.builder().fromURI(url).poolConfig(pool).build();
         try {
-            RedisIdempotencyStore store = RedisIdempotencyStore.builder(client).build();
+            // A Redis client connects lazily, so a wrong address would otherwise show up as an
+            // error on every call of the run instead of one failure at the start.
+            client.ping();
+            // A benchmark's keys need no fencing safety after the run, so each token counter
+            // expires a minute after its record rather than after the store's default 24 hours.
+            RedisIdempotencyStore store = RedisIdempotencyStore.builder(client)
+                    .tokenRetention(BENCH_TOKEN_RETENTION).build();
             return new BackendConnection(Backend.REDIS, redact(url), store, client, null, null, null, poolSize);
+        } catch (JedisException e) {
+            client.close();
+            throw new IllegalStateException("Cannot use Redis at " + redact(url) + ": " + e.getMessage().replaceAll("\\.$", "")
+                    + ". Check the host, port, database number and credentials in --url.", e);
         } catch (RuntimeException e) {
             client.close();
             throw e;
@@ -108,6 +123,11 @@ public final class BackendConnection implements AutoCloseable {
             throw new IllegalArgumentException("--url is required for " + backend
                     + ", for example jdbc:postgresql://127.0.0.1:5432/app?user=app");
         }
+        if (jdbcUrl.toLowerCase(java.util.Locale.ROOT).startsWith("jdbc:mysql:")) {
+            throw new IllegalArgumentException("The idem command carries MariaDB Connector/J, which also reaches"
+                    + " MySQL but does not accept jdbc:mysql: URLs by default. Write the URL as "
+                    + redact("jdbc:mariadb:" + jdbcUrl.substring("jdbc:mysql:".length())) + " instead.");
+        }
         if (Backend.fromUrl(jdbcUrl) != backend) {
             throw new IllegalArgumentException("The URL " + redact(jdbcUrl) + " is not a " + backend + " URL.");
         }
@@ -118,6 +138,10 @@ public final class BackendConnection implements AutoCloseable {
         config.setMaximumPoolSize(poolSize);
         config.setMinimumIdle(poolSize);
         config.setConnectionTimeout(5_000);
+        // Without this, the pool opens its first connection inside its constructor, where a server
+        // that accepts the connection but never replies blocks the command for good. Now the first
+        // use gives up after the connection timeout with a message.
+        config.setInitializationFailTimeout(-1);
         HikariDataSource pool = new HikariDataSource(config);
         try {
             JdbcIdempotencyStore store = JdbcIdempotencyStore.builder(pool).table(table).build();
@@ -180,6 +204,17 @@ public final class BackendConnection implements AutoCloseable {
             return DynamoDbTables.createTable(dynamoDb, ((DynamoDbIdempotencyStore) store).tableName()).message();
         }
         return "The " + backend + " backend needs no table.";
+    }
+
+    /** Returns the table's name and the URL, or the backend's name where it has no table, for messages. */
+    public String describeTable() {
+        if (store instanceof JdbcIdempotencyStore sql) {
+            return "table " + sql.table() + " at " + url;
+        }
+        if (store instanceof DynamoDbIdempotencyStore dynamo) {
+            return "table " + dynamo.tableName() + " at " + url;
+        }
+        return backend + " at " + url;
     }
 
     /** Returns the URL with any password replaced by {@code ***}, for messages and reports. */

@@ -21,8 +21,9 @@ final class BackendOptions {
                     + " the region's endpoint, with the SDK's region and credentials.")
     String url;
 
-    @Option(names = "--table", paramLabel = "NAME", defaultValue = JdbcIdempotencyStore.DEFAULT_TABLE,
-            description = "The SQL or DynamoDB table of the records. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--table", paramLabel = "NAME",
+            description = "The SQL or DynamoDB table of the records. Default: " + JdbcIdempotencyStore.DEFAULT_TABLE
+                    + ", the library's own default; for idem bench: " + BenchCommand.DEFAULT_TABLE + ".")
     String table;
 
     /** Returns the backend that {@code --backend} names, or that the URL's scheme implies. */
@@ -33,8 +34,25 @@ final class BackendOptions {
         return url == null ? Backend.MEMORY : Backend.fromUrl(url);
     }
 
-    /** Opens the backend with a pool of {@code poolSize} connections. */
+    /** Opens the backend with a pool of {@code poolSize} connections, on the application's table by default. */
     BackendConnection open(int poolSize) {
-        return BackendConnection.open(resolveBackend(), url, table, poolSize);
+        return open(poolSize, JdbcIdempotencyStore.DEFAULT_TABLE);
+    }
+
+    /** Opens the backend with a pool of {@code poolSize} connections, on {@code defaultTable} unless --table is given. */
+    BackendConnection open(int poolSize, String defaultTable) {
+        return BackendConnection.open(resolveBackend(), url, table != null ? table : defaultTable, poolSize);
+    }
+
+    /**
+     * Rejects the in-memory store for a command that reads existing records, because that store
+     * lives inside one process and this command would see a new, empty one.
+     */
+    void requireSharedBackend(String command) {
+        if (resolveBackend() == Backend.MEMORY) {
+            throw new IllegalArgumentException("idem " + command + " needs --url (or --backend) to reach the"
+                    + " application's records: the in-memory store lives inside one process, so this command would"
+                    + " only see a new, empty one. For example --url jdbc:postgresql://127.0.0.1:5432/app?user=app");
+        }
     }
 }

@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
         "Progress goes to stderr once a second; the results table goes to stdout."})
 final class BenchCommand implements Callable<Integer> {
 
+    /** The table of a benchmark's records unless --table names another, apart from the library's default. */
+    static final String DEFAULT_TABLE = "idem_bench";
+
     @Mixin
     BackendOptions backend;
 
@@ -58,8 +61,8 @@ final class BenchCommand implements Callable<Integer> {
     int resultSize;
 
     @Option(names = "--retention", paramLabel = "TIME", defaultValue = "10m", converter = Durations.class,
-            description = "How long the run's records live; Redis deletes them after it, SQL needs"
-                    + " 'idem purge'. Default: ${DEFAULT-VALUE}.")
+            description = "How long the run's records live. Redis deletes them after it, and their fencing-token"
+                    + " counters a minute later; SQL rows stay until 'idem purge'. Default: ${DEFAULT-VALUE}.")
     Duration retention;
 
     @Option(names = "--pool-size", paramLabel = "N",
@@ -71,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
     Path output;
 
     @Option(names = "--chart", paramLabel = "FILE",
-            description = "Also draw throughput and p99 against concurrency into FILE, an SVG image.")
+            description = "Also draw throughput and p99 against concurrency into FILE, an SVG image (.svg).")
     Path chart;
 
     @Option(names = "--price-per-million-writes", paramLabel = "PRICE",
@@ -93,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         validate();
         int pool = poolSize != null ? poolSize : threads.stream().mapToInt(Integer::intValue).max().orElse(1);
 
-        try (BackendConnection connection = backend.open(pool)) {
+        try (BackendConnection connection = backend.open(pool, DEFAULT_TABLE)) {
             if (connection.backend().isSql() || connection.backend() == Backend.DYNAMODB) {
                 System.err.println(connection.createTableIfMissing());
             }
@@ -101,8 +104,10 @@ final class BenchCommand implements Callable<Integer> {
             Idem idem = Idem.builder(store).namespace(namespace).retention(retention).build();
 
             String settings = describeSettings(connection);
-            System.out.println("idem bench: " + connection.backend() + " at " + connection.url());
+            System.out.println("idem bench: " + (connection.backend() == Backend.MEMORY
+                    ? "memory (in process)" : connection.backend() + " at " + connection.url()));
             System.out.println(settings);
+            System.out.println(describeRecords(connection));
             LoadGenerator generator = new LoadGenerator(idem, store, connection.capacity(),
                     new LoadGenerator.Settings(duration, warmup, keys, duplicateRatio, resultSize,
                             pricePerMillionWrites, pricePerMillionReads), System.err);
@@ -115,9 +120,54 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println();
             ReportWriter.printTable(System.out, results);
             printBackendNotes(connection);
+            printKeySpaceNote(results);
             writeFiles(connection.backend(), settings, results);
-            return 0;
+            return checkErrors(results);
         }
+    }
+
+    /** Prints where the run writes its records and how long they stay, because they outlive the run. */
+    private String describeRecords(BackendConnection connection) {
+        String retained = "they expire after " + Durations.format(retention);
+        return switch (connection.backend()) {
+            case MEMORY -> "records: in this process only";
+            case REDIS -> "records: keys in namespace " + namespace + "; " + retained
+                    + ", and their token counters a minute later";
+            case DYNAMODB -> "records: " + connection.describeTable() + " (created when missing); " + retained
+                    + ", and DynamoDB's TTL deletes them later";
+            default -> "records: " + connection.describeTable() + " (created when missing); " + retained
+                    + ", and the rows stay until 'idem purge'";
+        };
+    }
+
+    /** Warns when a level ran out of new keys, because its later operations were all replays. */
+    private void printKeySpaceNote(List<LevelResult> results) {
+        for (LevelResult result : results) {
+            if (result.executed() >= keys) {
+                System.out.printf(Locale.ROOT, "key space: the %d-thread level used up all %,d keys, so its later"
+                        + " operations replayed completed records. Raise --keys to measure first claims.%n",
+                        result.threads(), keys);
+            }
+        }
+    }
+
+    /**
+     * Returns the exit code: failed when every operation of a level failed, since its figures
+     * then measure errors, not the store. A run with some errors still succeeds, with a warning.
+     */
+    private static int checkErrors(List<LevelResult> results) {
+        for (LevelResult result : results) {
+            if (result.operations() > 0 && result.errors() == result.operations()) {
+                System.err.println("idem bench failed: every operation at " + result.threads() + " threads failed,"
+                        + " so the figures above measure errors, not the store. First error: " + result.firstError());
+                return IdemCli.FAILED;
+            }
+        }
+        long errors = results.stream().mapToLong(LevelResult::errors).sum();
+        if (errors > 0) {
+            System.err.println("warning: " + errors + " operations failed; see the first error of each level above.");
+        }
+        return 0;
     }
 
     private void validate() {
@@ -147,6 +197,26 @@ final class BenchCommand implements Callable<Integer> {
         if (poolSize != null && poolSize < 1) {
             throw new IllegalArgumentException("--pool-size must be at least 1, got " + poolSize);
         }
+        // The files are written after the run, so their names are checked before it starts.
+        if (output != null) {
+            ReportWriter.formatOf(output);
+            requireDirectory("--output", output);
+        }
+        if (chart != null) {
+            if (!chart.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".svg")) {
+                throw new IllegalArgumentException("--chart writes an SVG image, so its file name must end in .svg,"
+                        + " got " + chart);
+            }
+            requireDirectory("--chart", chart);
+        }
+    }
+
+    private static void requireDirectory(String option, Path file) {
+        Path directory = file.toAbsolutePath().getParent();
+        if (directory != null && !Files.isDirectory(directory)) {
+            throw new IllegalArgumentException(option + " " + file + ": the directory " + directory
+                    + " does not exist; create it first or choose another path.");
+        }
     }
 
     private String describeSettings(BackendConnection connection) {
@@ -154,7 +224,8 @@ final class BenchCommand implements Callable<Integer> {
                 "duration %s, warmup %s, key space %,d, duplicate ratio %.2f, result %d bytes, pool %s,"
                         + " %d cores",
                 Durations.format(duration), Durations.format(warmup), keys, duplicateRatio, resultSize,
-                connection.poolSize() == 0 ? "none" : connection.poolSize() + " connections",
+                connection.poolSize() == 0 ? "none"
+                        : connection.poolSize() + (connection.poolSize() == 1 ? " connection" : " connections"),
                 Runtime.getRuntime().availableProcessors());
     }
 

@@ -26,6 +26,10 @@ public final class IdemCli {
         commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
             // Failures the user can fix get their message only; the stack trace adds nothing for them.
             command.getErr().println("idem " + command.getCommandName() + " failed: " + exception.getMessage());
+            if (String.valueOf(exception.getMessage()).contains("createTableIfMissing()")) {
+                command.getErr().println("  From the command line, create the table with:"
+                        + " idem schema --apply --url URL --table NAME");
+            }
             if (exception.getCause() != null && !(exception instanceof IllegalArgumentException)) {
                 command.getErr().println("  caused by: " + exception.getCause());
             }

@@ -37,6 +37,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        backend.requireSharedBackend("inspect");
         try (BackendConnection connection = backend.open(1)) {
             Idem idem = Idem.builder(connection.store()).namespace(namespace).build();
             String storageKey = idem.storageKey(key);

@@ -23,6 +23,7 @@ final class PurgeCommand implements Callable<Integer> {
         if (limit < 1) {
             throw new IllegalArgumentException("--limit must be at least 1, got " + limit);
         }
+        backend.requireSharedBackend("purge");
 
         try (BackendConnection connection = backend.open(1)) {
             if (connection.store().capabilities().nativeExpiry()) {
@@ -32,7 +33,7 @@ final class PurgeCommand implements Callable<Integer> {
 
             // The store deletes in committed batches of its purge batch size until it finds no more rows or reaches the limit.
             int deleted = connection.store().purgeExpired(limit);
-            System.out.println("Deleted " + deleted + " expired records from " + connection.backend() + ".");
+            System.out.println("Deleted " + deleted + " expired records from " + connection.describeTable() + ".");
             return 0;
         }
     }

@@ -50,17 +50,21 @@ final class ReportWriter {
 
     /** Writes CSV when the file name ends in {@code .csv}, JSON when it ends in {@code .json}. */
     static void write(Path file, String backend, List<LevelResult> results) throws IOException {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String text;
-        if (name.endsWith(".csv")) {
-            text = csv(backend, results);
-        } else if (name.endsWith(".json")) {
-            text = json(backend, results);
-        } else {
-            throw new IllegalArgumentException("Cannot tell the format of --output " + file
-                    + ": give a file name that ends in .csv or .json");
-        }
+        String text = formatOf(file).equals("csv") ? csv(backend, results) : json(backend, results);
         Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+
+    /** Returns "csv" or "json" from the file name, or throws when the name ends in neither. */
+    static String formatOf(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (name.endsWith(".csv")) {
+            return "csv";
+        }
+        if (name.endsWith(".json")) {
+            return "json";
+        }
+        throw new IllegalArgumentException("Cannot tell the format of --output " + file
+                + ": give a file name that ends in .csv or .json");
     }
 
     static String csv(String backend, List<LevelResult> results) {

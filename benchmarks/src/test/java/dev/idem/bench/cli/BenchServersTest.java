@@ -43,6 +43,16 @@ class BenchServersTest {
     }
 
     @Test
+    void benchDefaultsToOwnTable() {
+        String url = url("IDEM_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
+        String stdout = BenchCommandTest.captureStdout(() -> assertThat(IdemCli.run("bench", "--url", url,
+                "--duration", "1s", "--warmup", "0s", "--threads", "1", "--retention", "1m")).isZero());
+
+        assertThat(stdout).contains("records: table " + BenchCommand.DEFAULT_TABLE + " at ");
+    }
+
+    @Test
     void dynamoDbReportsCapacity() throws Exception {
         try (LocalDynalite dynalite = LocalDynalite.start()) {
             List<String> rows = bench(dynalite.endpoint(), "dynamodb.csv");
