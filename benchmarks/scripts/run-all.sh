@@ -2,7 +2,7 @@
 # Runs the measurements behind BENCHMARKS.md: the JMH benchmarks at 1 and 8 threads with the GC
 # profiler, then `idem bench` on every backend with a CSV file and an SVG chart each. Results go
 # to benchmarks/results/. Needs Redis, PostgreSQL and MariaDB on 127.0.0.1 (see README.md) and
-# Node.js for dynalite. Takes about 35 minutes on a 2-core machine.
+# Node.js for dynalite. Takes about 25 minutes on a 2-core machine.
 #
 # Usage, from the repository root:
 #   mvn -q -pl benchmarks -am package -DskipTests && bash benchmarks/scripts/run-all.sh
