@@ -44,10 +44,10 @@ import java.util.List;
  * SIMULTANEOUS_ASSIGNMENT). The code is session state that outlives the statement on a pooled
  * connection, which is why every branch sets it, including the one that leaves the record alone.
  *
- * <p>A user variable cannot carry the takeover flag instead. On MariaDB 10.11, in the first
- * statement of a session sent through Connector/J 3.5's client-side prepared statements, a user
- * variable assigned in the update clause still read as its value from before the statement in
- * the RETURNING clause, although a later assignment saw the new value.
+ * <p>A user variable cannot carry the takeover flag instead. On MariaDB 10.11 with Connector/J
+ * 3.5's client-side prepared statements, the first statement of a session read such a variable
+ * in RETURNING as its value from before the statement. A later assignment in the same update
+ * clause did see the new value.
  *
  * <p>A single completion is one token-checked UPDATE that stores the statement's time with
  * {@code completed_at = LAST_INSERT_ID(now)}. MariaDB sends that value back in the OK packet,

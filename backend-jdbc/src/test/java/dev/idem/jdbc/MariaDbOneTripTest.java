@@ -496,11 +496,11 @@ abstract class MariaDbOneTripTest {
     @Test
     void rejectionAfterStoredCompletion() throws SQLException {
         String stored = key();
-        String held = key();
-        store.claimAll(List.of(claim(stored, null, LONG), claim(held, null, LONG)));
+        String inProgressKey = key();
+        store.claimAll(List.of(claim(stored, null, LONG), claim(inProgressKey, null, LONG)));
 
         CompleteResult first = store.complete(new CompleteRequest(stored, 1, bytes("ok"), LONG));
-        CompleteResult wrongToken = store.complete(new CompleteRequest(held, 9, bytes("x"), LONG));
+        CompleteResult wrongToken = store.complete(new CompleteRequest(inProgressKey, 9, bytes("x"), LONG));
         setLastInsertId(((CompleteResult.Stored) first).now());
         CompleteResult absent = store.complete(new CompleteRequest(key(), 1, bytes("x"), LONG));
         ClaimResult duplicate = store.claim(claim(stored, null, LONG));
@@ -509,7 +509,7 @@ abstract class MariaDbOneTripTest {
         assertThat(wrongToken).isInstanceOf(CompleteResult.Rejected.class);
         assertThat(absent).isInstanceOf(CompleteResult.Rejected.class);
         assertThat(duplicate).isInstanceOf(ClaimResult.Completed.class);
-        assertThat(store.get(held).orElseThrow().status()).isEqualTo(RecordStatus.IN_PROGRESS);
+        assertThat(store.get(inProgressKey).orElseThrow().status()).isEqualTo(RecordStatus.IN_PROGRESS);
     }
 
     // ------------------------------------------------------------ races between connections

@@ -27,7 +27,7 @@ import java.util.concurrent.Callable;
         "Progress goes to stderr once a second; the results table goes to stdout."})
 final class BenchCommand implements Callable<Integer> {
 
-    /** The table of a benchmark's records unless --table names another, apart from the library's default. */
+    /** Default table of a benchmark's records, kept apart from the library's default table. */
     static final String DEFAULT_TABLE = "idem_bench";
 
     @Mixin
